@@ -1,0 +1,1 @@
+"""The mytools platform: config, database pool, tool registry, auth, security, CLI."""

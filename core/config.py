@@ -1,0 +1,182 @@
+"""Settings, read from the environment in this one place."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "instance" / "mytools.sqlite3"
+# Heroku Postgres Essential-0 allows 20 connections; one-off dynos (release, `heroku run`) need 2.
+DEFAULT_CONNECTION_LIMIT = 20
+RESERVED_CONNECTIONS = 2
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", ""}
+
+log = logging.getLogger("mytools")
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid; the message is one line for the operator."""
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str
+    pool_min: int
+    pool_max: int
+    ssl: str  # "require", "verify-full" or "disable"
+    connect_timeout: float
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def host_port(self) -> str:
+        """Where the database is, without credentials, for log lines."""
+        if self.is_sqlite:
+            return sqlite_path(self.url)
+        parts = urlsplit(self.url)
+        return f"{parts.hostname or 'localhost'}:{parts.port or 5432}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    production: bool
+    secret_key: str
+    secret_key_generated: bool
+    database: DatabaseSettings
+    web_concurrency: int
+    log_level: str
+    disabled_tools: frozenset[str]
+    max_content_length: int
+    auto_migrate: bool
+    proxy_hops: int
+    testing: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def sqlite_path(url: str) -> str:
+    """The file path in an sqlite:/// URL."""
+    return url.split(":///", 1)[1] if ":///" in url else ""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def default_pool_max(web_concurrency: int, limit: int = DEFAULT_CONNECTION_LIMIT) -> int:
+    """Largest pool such that workers × pool max + reserved one-off connections fit the limit."""
+    return max(1, min(10, (limit - RESERVED_CONNECTIONS) // max(1, web_concurrency)))
+
+
+def _ssl_mode(env: Mapping[str, str], url: str) -> str:
+    raw = env.get("DATABASE_SSL", "auto").strip().lower() or "auto"
+    aliases = {"true": "require", "1": "require", "false": "disable", "0": "disable"}
+    mode = aliases.get(raw, raw)
+    if mode not in {"auto", "require", "verify-full", "disable"}:
+        raise ConfigError(f"DATABASE_SSL must be auto, require, verify-full or disable, got {raw!r}")
+    if mode != "auto":
+        return mode
+    if url.startswith("sqlite"):
+        return "disable"
+    return "disable" if (urlsplit(url).hostname or "") in LOCAL_HOSTS else "require"
+
+
+def load_database_settings(env: Mapping[str, str]) -> DatabaseSettings:
+    url = env.get("DATABASE_URL", "").strip() or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    if not url.startswith(("sqlite:", "sqlite+aiosqlite:", "postgres://", "postgresql")):
+        raise ConfigError("DATABASE_URL must start with sqlite:///, postgres:// or postgresql://")
+    concurrency = _int(env, "WEB_CONCURRENCY", 2, minimum=1)
+    pool_min = _int(env, "DATABASE_POOL_MIN", 1, minimum=1)
+    pool_max = _int(env, "DATABASE_POOL_MAX", default_pool_max(concurrency), minimum=1)
+    if pool_min > pool_max:
+        raise ConfigError(f"DATABASE_POOL_MIN ({pool_min}) exceeds DATABASE_POOL_MAX ({pool_max})")
+    return DatabaseSettings(
+        url=url,
+        pool_min=pool_min,
+        pool_max=pool_max,
+        ssl=_ssl_mode(env, url),
+        connect_timeout=float(_int(env, "DATABASE_CONNECT_TIMEOUT", 30, minimum=1)),
+    )
+
+
+def _secret_key(env: Mapping[str, str], production: bool) -> tuple[str, bool]:
+    key = env.get("SECRET_KEY", "")
+    if production and len(key) < 32:
+        state = "missing" if not key else f"only {len(key)} characters"
+        raise ConfigError(
+            f"SECRET_KEY is {state}; production needs at least 32 random characters "
+            "(heroku config:set SECRET_KEY=$(openssl rand -hex 32))"
+        )
+    if key:
+        return key, False
+    return secrets.token_hex(32), True
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Parse every setting; raises ConfigError with a one-line message."""
+    env = os.environ if env is None else env
+    production = bool(env.get("DYNO")) or env.get("MYTOOLS_ENV", "").lower() == "production"
+    secret_key, generated = _secret_key(env, production)
+    database = load_database_settings(env)
+    log_level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {log_level!r}")
+    disabled = {s.strip() for s in env.get("MYTOOLS_DISABLED_TOOLS", "").split(",") if s.strip()}
+    return Settings(
+        production=production,
+        secret_key=secret_key,
+        secret_key_generated=generated,
+        database=database,
+        web_concurrency=_int(env, "WEB_CONCURRENCY", 2, minimum=1),
+        log_level=log_level,
+        disabled_tools=frozenset(disabled),
+        max_content_length=_int(env, "MAX_CONTENT_LENGTH", 12 * 1024 * 1024, minimum=1024),
+        auto_migrate=_bool(env, "MYTOOLS_AUTO_MIGRATE", database.is_sqlite),
+        proxy_hops=_int(env, "MYTOOLS_PROXY_HOPS", 1 if env.get("DYNO") else 0),
+        testing=_bool(env, "TESTING", False),
+    )
+
+
+def main() -> None:
+    """`python -m core.config`: check the settings, print one line, exit 1 when they are wrong."""
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        sys.exit(f"mytools: configuration error: {exc}")
+    db = settings.database
+    print(
+        f"mytools: configuration ok (database {db.host_port}, pool {db.pool_min}-{db.pool_max}, "
+        f"{settings.web_concurrency} workers)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""The one shared connection pool, and the metadata every tool's tables join."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl as ssl_lib
+from pathlib import Path
+
+import sqlalchemy as sa
+from databases import Database
+from quart import current_app
+
+from core.config import DatabaseSettings, sqlite_path
+
+log = logging.getLogger("mytools.db")
+
+# Every tool declares its tables on this metadata, so Alembic sees one schema.
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+EXTENSION_KEY = "mytools.db"
+HEALTH_TIMEOUT = 3.0
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database did not answer within the startup deadline."""
+
+
+def asyncpg_ssl(mode: str) -> bool | str | ssl_lib.SSLContext:
+    """The `ssl` keyword for asyncpg (databases ignores `sslmode` in the URL)."""
+    if mode == "verify-full":
+        return ssl_lib.create_default_context()
+    return "require" if mode == "require" else False
+
+
+def make_database(settings: DatabaseSettings) -> Database:
+    """Build (without connecting) the app's one Database object."""
+    if settings.is_sqlite:
+        url = "sqlite+aiosqlite:///" + sqlite_path(settings.url)
+        return Database(url, timeout=15)
+    return Database(
+        settings.url,
+        min_size=settings.pool_min,
+        max_size=settings.pool_max,
+        ssl=asyncpg_ssl(settings.ssl),
+        server_settings={"application_name": "mytools"},
+        # Free idle connections so a quiet app does not sit on the plan's budget.
+        max_inactive_connection_lifetime=60.0,
+    )
+
+
+def sqlalchemy_url(settings: DatabaseSettings) -> str:
+    """The same database as an async SQLAlchemy URL (for Alembic)."""
+    if settings.is_sqlite:
+        return "sqlite+aiosqlite:///" + sqlite_path(settings.url)
+    scheme, rest = settings.url.split("://", 1)
+    return "postgresql+asyncpg://" + rest
+
+
+def sqlalchemy_connect_args(settings: DatabaseSettings) -> dict:
+    if settings.is_sqlite:
+        return {}
+    return {"ssl": asyncpg_ssl(settings.ssl)}
+
+
+def get_db() -> Database:
+    """The shared pool of the current app: the only way tools reach the database."""
+    return current_app.extensions[EXTENSION_KEY]
+
+
+async def ping(database: Database, timeout: float = HEALTH_TIMEOUT) -> None:
+    """One real round trip; raises when the database does not answer in time."""
+    await asyncio.wait_for(database.fetch_val("SELECT 1"), timeout)
+
+
+async def connect_with_retry(database: Database, settings: DatabaseSettings) -> None:
+    """Connect the pool, retrying with backoff until settings.connect_timeout has passed."""
+    if settings.is_sqlite:
+        Path(sqlite_path(settings.url)).parent.mkdir(parents=True, exist_ok=True)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + settings.connect_timeout
+    delay, attempt = 0.25, 0
+    while True:
+        attempt += 1
+        try:
+            if not database.is_connected:
+                await database.connect()
+            await ping(database)
+            return
+        except Exception as exc:  # noqa: BLE001 - any failure means "not reachable yet"
+            remaining = deadline - loop.time()
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            if remaining <= 0:
+                raise DatabaseUnavailable(
+                    f"cannot reach the database at {settings.host_port} after "
+                    f"{settings.connect_timeout:.0f} s ({attempt} attempts): {reason}"
+                ) from None
+            log.warning("database at %s not reachable yet (%s); retrying", settings.host_port, reason)
+            await asyncio.sleep(min(delay, remaining))
+            delay = min(delay * 2, 4.0)

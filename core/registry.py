@@ -1,0 +1,79 @@
+"""Tool discovery: every module in tools/ with a TOOL and a `bp` blueprint is a tool."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from types import ModuleType
+
+from quart import Quart
+
+import tools as tools_package
+
+EXTENSION_KEY = "mytools.tools"
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A tool's metadata; `summary` defaults to the first line of its module docstring."""
+
+    slug: str
+    title: str
+    category: str
+    summary: str = ""
+    keywords: tuple[str, ...] = ()
+    login_required: bool = False
+
+    @property
+    def page_url(self) -> str:
+        return f"/tools/{self.slug}/"
+
+    @property
+    def api_url(self) -> str:
+        return f"/api/{self.slug}"
+
+    def matches(self, query: str) -> bool:
+        """True when every word of the query appears in the title, slug, summary or keywords."""
+        haystack = " ".join((self.slug, self.title, self.summary, self.category, *self.keywords)).lower()
+        return all(word in haystack for word in query.lower().split())
+
+
+def import_tool_modules() -> list[ModuleType]:
+    """Import every module of the tools package, sorted by name."""
+    found = sorted(pkgutil.iter_modules(tools_package.__path__), key=lambda m: m.name)
+    return [importlib.import_module(f"tools.{m.name}") for m in found if not m.name.startswith("_")]
+
+
+def tool_of(module: ModuleType) -> Tool:
+    tool = getattr(module, "TOOL", None)
+    if not isinstance(tool, Tool) or not hasattr(module, "bp"):
+        raise RuntimeError(f"{module.__name__} must define TOOL = Tool(...) and a blueprint named bp")
+    if tool.summary:
+        return tool
+    summary = (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
+    return Tool(**{**tool.__dict__, "summary": summary})
+
+
+def register_tools(app: Quart, disabled: frozenset[str]) -> list[Tool]:
+    """Register the blueprint of every enabled tool; returns the enabled tools."""
+    enabled = []
+    for module in import_tool_modules():
+        tool = tool_of(module)
+        if tool.slug in disabled:
+            continue
+        app.register_blueprint(module.bp)
+        enabled.append(tool)
+    app.extensions[EXTENSION_KEY] = enabled
+    return enabled
+
+
+def enabled_tools(app: Quart) -> list[Tool]:
+    return app.extensions[EXTENSION_KEY]
+
+
+def tools_by_category(tools: list[Tool]) -> dict[str, list[Tool]]:
+    grouped: dict[str, list[Tool]] = {}
+    for tool in sorted(tools, key=lambda t: (t.category, t.title)):
+        grouped.setdefault(tool.category, []).append(tool)
+    return grouped

@@ -1,0 +1,30 @@
+"""Render a tool's full page, or only its result partial for htmx."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from quart import make_response, render_template, request
+
+from core.registry import Tool
+
+SHARE_URL_LIMIT = 2000
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+async def render_tool(tool: Tool, status: int = 200, **context):
+    """`<slug>/_result.html` for an htmx request, `<slug>/index.html` otherwise."""
+    name = f"{tool.slug}/_result.html" if is_htmx() else f"{tool.slug}/index.html"
+    response = await make_response(await render_template(name, tool=tool, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def share_url(path: str, values: dict, secret_fields: tuple[str, ...] = ()) -> str | None:
+    """A GET link that reproduces the result, or None when the input is too long for a URL."""
+    shared = {k: v for k, v in values.items() if k not in secret_fields and v not in ("", None, [])}
+    url = f"{path}?{urlencode(shared, doseq=True)}"
+    return url if len(url) <= SHARE_URL_LIMIT else None

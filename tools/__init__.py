@@ -1,0 +1,1 @@
+"""Tools: each module here (or package) defines TOOL and a blueprint `bp`; core discovers them."""
