@@ -1,0 +1,138 @@
+"""Fixtures: every database test runs twice, on SQLite and on PostgreSQL (TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+
+from app import create_app
+from core.config import load_database_settings
+from core.db import metadata
+from core.migrate import upgrade_to_head
+
+TEST_SECRET = "test-secret-" + "x" * 32
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+# .ci/run sets this: there a missing PostgreSQL is a failure, never a skip.
+REQUIRE_PG = os.environ.get("MYTOOLS_REQUIRE_POSTGRES") == "1"
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+async def admin_execute(sql: str) -> None:
+    conn = await asyncpg.connect(PG_URL)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """An SQLite file migrated once; each test copies it."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    upgrade_to_head(load_database_settings({"DATABASE_URL": f"sqlite:///{path}"}))
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_database_url():
+    """A fresh PostgreSQL database for this test session, migrated once, dropped at the end."""
+    if not PG_URL:
+        if REQUIRE_PG:
+            pytest.fail("TEST_DATABASE_URL is not set but PostgreSQL tests are required")
+        pytest.skip("TEST_DATABASE_URL is not set")
+    import asyncio
+
+    name = f"mytools_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(admin_execute(f'CREATE DATABASE "{name}"'))
+    url = with_database(PG_URL, name)
+    upgrade_to_head(load_database_settings({"DATABASE_URL": url}))
+    yield url
+    asyncio.run(admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def truncate_all(url: str) -> None:
+    names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    if not names:
+        return
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request, tmp_path, sqlite_template):
+    """A clean, migrated database of each kind."""
+    if request.param == "sqlite":
+        path = tmp_path / "mytools.sqlite3"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("pg_database_url")
+    await truncate_all(url)
+    return url
+
+
+def make_app(database_url: str, **overrides: str):
+    env = {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": TEST_SECRET,
+        "TESTING": "true",
+        "MYTOOLS_AUTO_MIGRATE": "false",
+        "DATABASE_POOL_MAX": "5",
+        **overrides,
+    }
+    return create_app(env)
+
+
+@pytest.fixture
+async def app(database_url):
+    """The app with its pool connected (before_serving ran), on each database."""
+    application = make_app(database_url)
+    async with application.test_app():
+        yield application
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+async def tool_client(tmp_path, sqlite_template):
+    """A client for stateless tools: they never touch the database, so SQLite alone is enough."""
+    path = tmp_path / "mytools.sqlite3"
+    shutil.copy(sqlite_template, path)
+    application = make_app(f"sqlite:///{path}")
+    async with application.test_app():
+        yield application.test_client()
+
+
+@pytest.fixture
+async def owner(app):
+    """An owner account 'owner' / 'correct horse battery'; returns its API token."""
+    from core.auth import create_token, create_user
+
+    async with app.app_context():
+        await create_user("owner", "correct horse battery")
+        return await create_token("owner")
+
+
+@pytest.fixture
+async def logged_in(client, owner):
+    """The client, logged in as the owner through the login form."""
+    response = await client.post("/login", form={"name": "owner", "password": "correct horse battery"})
+    assert response.status_code == 302
+    return client
+
+
