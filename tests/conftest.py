@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -27,19 +29,28 @@ def with_database(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path="/" + name))
 
 
-async def admin_execute(sql: str) -> None:
-    conn = await asyncpg.connect(PG_URL)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
+def in_thread(function, *args):
+    """Run blocking code that starts its own event loop (asyncio.run, Alembic) from any context."""
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(function, *args).result()
+
+
+def admin_execute(sql: str) -> None:
+    async def execute():
+        conn = await asyncpg.connect(PG_URL)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    in_thread(asyncio.run, execute())
 
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:
     """An SQLite file migrated once; each test copies it."""
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    upgrade_to_head(load_database_settings({"DATABASE_URL": f"sqlite:///{path}"}))
+    in_thread(upgrade_to_head, load_database_settings({"DATABASE_URL": f"sqlite:///{path}"}))
     return path
 
 
@@ -50,14 +61,12 @@ def pg_database_url():
         if REQUIRE_PG:
             pytest.fail("TEST_DATABASE_URL is not set but PostgreSQL tests are required")
         pytest.skip("TEST_DATABASE_URL is not set")
-    import asyncio
-
     name = f"mytools_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(admin_execute(f'CREATE DATABASE "{name}"'))
+    admin_execute(f'CREATE DATABASE "{name}"')
     url = with_database(PG_URL, name)
-    upgrade_to_head(load_database_settings({"DATABASE_URL": url}))
+    in_thread(upgrade_to_head, load_database_settings({"DATABASE_URL": url}))
     yield url
-    asyncio.run(admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def truncate_all(url: str) -> None:

@@ -1,0 +1,78 @@
+"""OpenAPI document, the API docs page, JSON errors under /api/ and friendly error pages."""
+
+from __future__ import annotations
+
+
+async def test_openapi_describes_the_tools(tool_client):
+    spec = await (await tool_client.get("/api/openapi.json")).get_json()
+    assert spec["info"]["title"] == "mytools API"
+    assert {"/api/hash", "/api/notes", "/api/notes/{note_id}"} <= set(spec["paths"])
+    hash_body = spec["paths"]["/api/hash"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    if "$ref" in hash_body:
+        hash_body = spec["components"]["schemas"][hash_body["$ref"].rsplit("/", 1)[1]]
+    schema = hash_body
+    assert schema["required"] == ["input"]
+    assert set(schema["properties"]) == {"input", "algorithms", "key"}
+    assert spec["paths"]["/api/notes"]["get"]["security"] == [{"bearer": []}]
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+async def test_api_docs_page_is_served_by_the_app(tool_client):
+    response = await tool_client.get("/api/")
+    page = await response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<code>/api/hash</code>" in page and "<code>input</code>" in page
+    assert "cdn" not in page.lower()
+    for path in ("/docs", "/redocs", "/scalar"):  # quart-schema's CDN pages are off
+        assert (await tool_client.get(path)).status_code == 404
+
+
+async def test_api_errors_are_json(tool_client):
+    missing = await tool_client.post("/api/hash", json={})
+    assert missing.status_code == 422
+    assert await missing.get_json() == {"error": {"message": "input: Field required", "field": "input"}}
+    bad_json = await tool_client.post("/api/hash", data="{nope", headers={"Content-Type": "application/json"})
+    assert bad_json.status_code == 400
+    assert (await bad_json.get_json())["error"]["message"].startswith("The request body is not valid JSON")
+    not_object = await tool_client.post("/api/hash", json=[1, 2])
+    assert not_object.status_code in (400, 422)
+    assert "error" in await not_object.get_json()
+    unknown = await tool_client.get("/api/nothing-here")
+    assert unknown.status_code == 404
+    assert await unknown.get_json() == {"error": {"message": "There is nothing at this address.", "field": None}}
+    wrong_method = await tool_client.get("/api/hash")
+    assert wrong_method.status_code == 405
+    assert "error" in await wrong_method.get_json()
+
+
+async def test_friendly_404_page(tool_client):
+    response = await tool_client.get("/no/such/page")
+    page = await response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "404 · Not found" in page and 'href="/"' in page
+
+
+async def test_friendly_500_page_and_json(tool_client):
+    app = tool_client.app
+
+    @app.get("/boom")
+    async def boom():
+        raise RuntimeError("secret internals")
+
+    @app.get("/api/boom")
+    async def api_boom():
+        raise RuntimeError("secret internals")
+
+    response = await tool_client.get("/boom")
+    page = await response.get_data(as_text=True)
+    assert response.status_code == 500 and "Something went wrong" in page and "secret internals" not in page
+    api = await tool_client.get("/api/boom")
+    assert api.status_code == 500 and "secret internals" not in (await api.get_json())["error"]["message"]
+
+
+async def test_pages_load_nothing_from_other_hosts(tool_client):
+    for path in ("/", "/tools/hash/", "/login", "/api/"):
+        page = await (await tool_client.get(path)).get_data(as_text=True)
+        for attribute in ('src="http', "src='http", 'href="http', "//cdn", 'src="//', 'href="//'):
+            assert attribute not in page, (path, attribute)
+        assert "<script>" not in page and "style=" not in page  # nothing the CSP would block

@@ -1,0 +1,71 @@
+"""Tool discovery, the home page list and search, disabled tools."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.registry import Tool, import_tool_modules, tool_of, tools_by_category
+from tests.conftest import make_app
+
+
+def test_every_tool_module_declares_a_tool_and_blueprint():
+    tools = [tool_of(module) for module in import_tool_modules()]
+    slugs = [t.slug for t in tools]
+    assert {"hash", "notes"} <= set(slugs)
+    assert len(slugs) == len(set(slugs))
+    for tool in tools:
+        assert tool.summary, f"{tool.slug} needs a module docstring"
+        assert tool.page_url == f"/tools/{tool.slug}/" and tool.api_url == f"/api/{tool.slug}"
+
+
+def test_summary_comes_from_the_module_docstring():
+    import tools.hash
+
+    assert tool_of(tools.hash).summary == "Hash text with MD5, SHA-1, SHA-2, SHA-3 and BLAKE2, optionally as an HMAC."
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [("sha256", True), ("HMAC", True), ("crypto", True), ("hash md5", True), ("md5 pastebin", False), ("", True)],
+)
+def test_tool_matches_every_word(query, expected):
+    tool = Tool(slug="hash", title="Hash", category="Crypto", summary="Hash text.", keywords=("sha256", "md5", "hmac"))
+    assert tool.matches(query) is expected
+
+
+def test_tools_grouped_by_category_then_title():
+    tools = [Tool("b", "Beta", "X"), Tool("a", "Alpha", "X"), Tool("c", "Gamma", "A")]
+    grouped = tools_by_category(tools)
+    assert list(grouped) == ["A", "X"]
+    assert [t.title for t in grouped["X"]] == ["Alpha", "Beta"]
+
+
+async def test_home_lists_tools_by_category(tool_client):
+    page = await (await tool_client.get("/")).get_data(as_text=True)
+    assert '<a href="/tools/hash/">Hash</a>' in page
+    assert '<a href="/tools/notes/">Notes</a>' in page
+    assert "<h2>Crypto</h2>" in page
+    assert 'name="q"' in page and 'method="get"' in page  # search works as a plain GET form
+
+
+async def test_home_search_without_javascript(tool_client):
+    page = await (await tool_client.get("/?q=sha256")).get_data(as_text=True)
+    assert '<a href="/tools/hash/">Hash</a>' in page
+    assert '<a href="/tools/notes/">Notes</a>' not in page
+    empty = await (await tool_client.get("/?q=nothing-matches-this")).get_data(as_text=True)
+    assert "No tool matches" in empty
+
+
+async def test_disabled_tools_are_hidden_and_unreachable(tmp_path, sqlite_template):
+    import shutil
+
+    shutil.copy(sqlite_template, tmp_path / "db.sqlite3")
+    app = make_app(f"sqlite:///{tmp_path / 'db.sqlite3'}", MYTOOLS_DISABLED_TOOLS="hash")
+    async with app.test_app():
+        client = app.test_client()
+        page = await (await client.get("/")).get_data(as_text=True)
+        assert "/tools/hash/" not in page and "/tools/notes/" in page
+        assert (await client.get("/tools/hash/")).status_code == 404
+        assert (await client.post("/api/hash", json={"input": "x"})).status_code == 404
+        spec = await (await client.get("/api/openapi.json")).get_json()
+        assert "/api/hash" not in spec["paths"]
