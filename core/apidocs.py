@@ -26,16 +26,19 @@ def describe_fields(schema: dict, spec: dict) -> list[dict]:
     rows = []
     for name, prop in schema.get("properties", {}).items():
         prop = resolve(prop, spec)
-        kind = prop.get("type") or " | ".join(
-            resolve(p, spec).get("type", "object") for p in prop.get("anyOf", [])
-        )
+        kind = prop.get("type") or " | ".join(resolve(p, spec).get("type", "object") for p in prop.get("anyOf", []))
         if prop.get("type") == "array":
             kind = f"array of {resolve(prop.get('items', {}), spec).get('type', 'object')}"
         if "enum" in prop:
             kind = " | ".join(map(str, prop["enum"]))
         rows.append(
-            {"name": name, "type": kind, "required": name in required,
-             "default": prop.get("default"), "description": prop.get("description", "")}
+            {
+                "name": name,
+                "type": kind,
+                "required": name in required,
+                "default": prop.get("default"),
+                "description": prop.get("description", ""),
+            }
         )
     return rows
 
@@ -49,9 +52,14 @@ def operations(spec: dict) -> list[dict]:
             op = item[method]
             body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
             ops.append(
-                {"method": method.upper(), "path": path, "summary": op.get("summary", ""),
-                 "description": op.get("description", ""), "fields": describe_fields(body, spec) if body else [],
-                 "secured": bool(op.get("security"))}
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "fields": describe_fields(body, spec) if body else [],
+                    "secured": bool(op.get("security")),
+                }
             )
     return ops
 

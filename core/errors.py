@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
+from pydantic import ValidationError
 from quart import Quart, render_template, request
 from quart_schema import RequestSchemaValidationError
-from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from core.forms import api_error, first_error

@@ -7,7 +7,7 @@ import pkgutil
 from dataclasses import dataclass
 from types import ModuleType
 
-from quart import Quart
+from quart import Quart, current_app, request
 
 import tools as tools_package
 
@@ -49,6 +49,8 @@ def tool_of(module: ModuleType) -> Tool:
     tool = getattr(module, "TOOL", None)
     if not isinstance(tool, Tool) or not hasattr(module, "bp"):
         raise RuntimeError(f"{module.__name__} must define TOOL = Tool(...) and a blueprint named bp")
+    if module.bp.name != tool.slug:
+        raise RuntimeError(f"{module.__name__}: the blueprint must be named after the slug {tool.slug!r}")
     if tool.summary:
         return tool
     summary = (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
@@ -70,6 +72,12 @@ def register_tools(app: Quart, disabled: frozenset[str]) -> list[Tool]:
 
 def enabled_tools(app: Quart) -> list[Tool]:
     return app.extensions[EXTENSION_KEY]
+
+
+def current_tool() -> dict:
+    """Template context: `tool` is the tool whose blueprint serves this request."""
+    slug = request.blueprint
+    return {"tool": next((t for t in enabled_tools(current_app) if t.slug == slug), None)}
 
 
 def tools_by_category(tools: list[Tool]) -> dict[str, list[Tool]]:

@@ -18,7 +18,7 @@ def is_htmx() -> bool:
 async def render_tool(tool: Tool, status: int = 200, **context):
     """`<slug>/_result.html` for an htmx request, `<slug>/index.html` otherwise."""
     name = f"{tool.slug}/_result.html" if is_htmx() else f"{tool.slug}/index.html"
-    response = await make_response(await render_template(name, tool=tool, **context), status)
+    response = await make_response(await render_template(name, **context), status)
     response.vary.add("HX-Request")
     return response
 

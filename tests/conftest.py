@@ -143,5 +143,3 @@ async def logged_in(client, owner):
     response = await client.post("/login", form={"name": "owner", "password": "correct horse battery"})
     assert response.status_code == 302
     return client
-
-

@@ -55,7 +55,12 @@ def run_cli(database_url: str, *args: str, stdin: str = "") -> subprocess.Comple
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "k" * 40, "MYTOOLS_AUTO_MIGRATE": "true"}
     return subprocess.run(
         [sys.executable, "-m", "quart", "--app", "app", *args],
-        cwd=PROJECT_ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=120,
+        cwd=PROJECT_ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -73,7 +78,9 @@ async def test_cli_create_user_prompts_and_token_works(app, database_url):
     assert value.startswith("mt_") and len(value) > 40
 
     client = app.test_client()
-    response = await client.post("/api/notes", json={"title": "via token"}, headers={"Authorization": f"Bearer {value}"})
+    response = await client.post(
+        "/api/notes", json={"title": "via token"}, headers={"Authorization": f"Bearer {value}"}
+    )
     assert response.status_code == 201
     login = await client.post("/login", form={"name": "me", "password": "a long password"})
     assert login.status_code == 302

@@ -57,9 +57,7 @@ def test_app_import_refuses_to_start_in_production_without_secret():
     assert len(lines) == 1 and "SECRET_KEY is missing" in lines[0]
 
 
-@pytest.mark.parametrize(
-    "workers, expected", [(1, 10), (2, 9), (3, 6), (4, 4), (9, 2), (18, 1), (40, 1)]
-)
+@pytest.mark.parametrize("workers, expected", [(1, 10), (2, 9), (3, 6), (4, 4), (9, 2), (18, 1), (40, 1)])
 def test_default_pool_fits_twenty_connections(workers, expected):
     assert default_pool_max(workers) == expected
     if workers <= 18:
@@ -104,7 +102,10 @@ def test_heroku_url_used_unmodified_with_ssl_and_pool_keywords():
     assert str(database.url) == HEROKU_URL
     assert database.options["ssl"] == "require"
     assert (database.options["min_size"], database.options["max_size"]) == (1, 9)
-    assert sqlalchemy_url(settings.database) == "postgresql+asyncpg://user:pw@ec2-1-2-3-4.compute-1.amazonaws.com:5432/d8abc"
+    assert (
+        sqlalchemy_url(settings.database)
+        == "postgresql+asyncpg://user:pw@ec2-1-2-3-4.compute-1.amazonaws.com:5432/d8abc"
+    )
 
 
 def test_host_port_never_shows_the_password():

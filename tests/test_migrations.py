@@ -27,7 +27,11 @@ def upgrade_processes(database_url: str, count: int = 3) -> list[subprocess.Comp
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "alembic", "upgrade", "head"],
-            cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for _ in range(count)
     ]

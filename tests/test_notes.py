@@ -68,7 +68,9 @@ async def test_wrong_token_is_refused(client, owner):
 
 
 async def test_api_create_list_get_update_delete(client, owner):
-    created = await client.post("/api/notes", json={"title": "Shopping", "body": "- milk\n- *eggs*"}, headers=auth(owner))
+    created = await client.post(
+        "/api/notes", json={"title": "Shopping", "body": "- milk\n- *eggs*"}, headers=auth(owner)
+    )
     assert created.status_code == 201
     note = await created.get_json()
     assert note["version"] == 1
@@ -94,9 +96,13 @@ async def test_api_create_list_get_update_delete(client, owner):
 
 async def test_api_stale_edit_is_refused_and_text_kept(client, owner):
     note = await (await client.post("/api/notes", json={"title": "T", "body": "v1"}, headers=auth(owner))).get_json()
-    first = await client.put(f"/api/notes/{note['id']}", json={"title": "T", "body": "A", "version": 1}, headers=auth(owner))
+    first = await client.put(
+        f"/api/notes/{note['id']}", json={"title": "T", "body": "A", "version": 1}, headers=auth(owner)
+    )
     assert first.status_code == 200
-    stale = await client.put(f"/api/notes/{note['id']}", json={"title": "T", "body": "B", "version": 1}, headers=auth(owner))
+    stale = await client.put(
+        f"/api/notes/{note['id']}", json={"title": "T", "body": "B", "version": 1}, headers=auth(owner)
+    )
     assert stale.status_code == 409
     error = (await stale.get_json())["error"]
     assert error["field"] == "version"
@@ -184,7 +190,9 @@ async def test_page_stale_edit_keeps_the_users_text(logged_in):
     location = (await client.post("/tools/notes/new", form={"title": "Doc", "body": "original"})).headers["Location"]
     note_id = int(location.rsplit("/", 1)[1])
     await client.post(f"/tools/notes/{note_id}/edit", form={"title": "Doc", "body": "edited elsewhere", "version": "1"})
-    stale = await client.post(f"/tools/notes/{note_id}/edit", form={"title": "Doc", "body": "my long text", "version": "1"})
+    stale = await client.post(
+        f"/tools/notes/{note_id}/edit", form={"title": "Doc", "body": "my long text", "version": "1"}
+    )
     assert stale.status_code == 409
     page = await stale.get_data(as_text=True)
     assert "changed since you opened it" in page

@@ -54,7 +54,9 @@ async def test_same_origin_and_non_browser_posts_pass(tool_client, headers):
 
 async def test_cross_site_login_is_refused(client, owner):
     response = await client.post(
-        "/login", form={"name": "owner", "password": "correct horse battery"}, headers={"Origin": "https://evil.example"}
+        "/login",
+        form={"name": "owner", "password": "correct horse battery"},
+        headers={"Origin": "https://evil.example"},
     )
     assert response.status_code == 403
     assert "Set-Cookie" not in response.headers
@@ -63,7 +65,9 @@ async def test_cross_site_login_is_refused(client, owner):
 async def test_cross_site_request_with_valid_bearer_token_passes(client, owner):
     # A token is not an ambient credential: a page on another site cannot have it.
     response = await client.post(
-        "/api/notes", json={"title": "x"}, headers={"Authorization": f"Bearer {owner}", "Origin": "https://other.example"}
+        "/api/notes",
+        json={"title": "x"},
+        headers={"Authorization": f"Bearer {owner}", "Origin": "https://other.example"},
     )
     assert response.status_code == 201
 

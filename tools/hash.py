@@ -24,8 +24,16 @@ bp = Blueprint("hash", __name__)
 
 ALGORITHMS = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_256", "sha3_512", "blake2b", "blake2s")
 LABELS = {
-    "md5": "MD5", "sha1": "SHA-1", "sha224": "SHA-224", "sha256": "SHA-256", "sha384": "SHA-384",
-    "sha512": "SHA-512", "sha3_256": "SHA3-256", "sha3_512": "SHA3-512", "blake2b": "BLAKE2b", "blake2s": "BLAKE2s",
+    "md5": "MD5",
+    "sha1": "SHA-1",
+    "sha224": "SHA-224",
+    "sha256": "SHA-256",
+    "sha384": "SHA-384",
+    "sha512": "SHA-512",
+    "sha3_256": "SHA3-256",
+    "sha3_512": "SHA3-512",
+    "blake2b": "BLAKE2b",
+    "blake2s": "BLAKE2s",
 }
 Algorithm = Literal["md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_256", "sha3_512", "blake2b", "blake2s"]
 MAX_INPUT = 1_000_000
@@ -33,9 +41,7 @@ MAX_INPUT = 1_000_000
 
 class HashInput(BaseModel):
     input: str = Field(max_length=MAX_INPUT, description="Text to hash (UTF-8).")
-    algorithms: list[Algorithm] = Field(
-        default_factory=list, description="Algorithms to use; all of them when empty."
-    )
+    algorithms: list[Algorithm] = Field(default_factory=list, description="Algorithms to use; all of them when empty.")
     key: str = Field(default="", max_length=10_000, description="HMAC key (UTF-8); plain digests when empty.")
 
 

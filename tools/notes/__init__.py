@@ -81,7 +81,7 @@ async def new():
     form = await read_form(NoteInput, query=False)
     if form.data is None:
         status = 422 if form.errors else 200
-        return await render_template("notes/edit.html", tool=TOOL, form=form, note=None), status
+        return await render_template("notes/edit.html", form=form, note=None), status
     note = await store.create_note(g.user_id, form.data.title, form.data.body)
     await flash("Note saved.")
     return redirect(url_for("notes.show", note_id=note["id"]))
@@ -91,7 +91,7 @@ async def new():
 @owner_required
 async def show(note_id: int):
     note = await owned_note_or_404(note_id)
-    return await render_template("notes/show.html", tool=TOOL, note=note, html=render_markdown(note["body"]))
+    return await render_template("notes/show.html", note=note, html=render_markdown(note["body"]))
 
 
 @bp.route("/tools/notes/<int:note_id>/edit", methods=["GET", "POST"])
@@ -103,12 +103,12 @@ async def edit(note_id: int):
         if request.method == "GET":
             form = form._replace(values={k: note[k] for k in ("title", "body", "version")})
         status = 422 if form.errors else 200
-        return await render_template("notes/edit.html", tool=TOOL, form=form, note=note), status
+        return await render_template("notes/edit.html", form=form, note=note), status
     saved = await store.update_note(g.user_id, note_id, form.data.title, form.data.body, form.data.version)
     if saved is None:
         # Someone saved a newer version meanwhile: keep the user's text, show theirs beside it.
         form = form._replace(values={**form.values, "version": note["version"]})
-        return await render_template("notes/edit.html", tool=TOOL, form=form, note=note, conflict=True), 409
+        return await render_template("notes/edit.html", form=form, note=note, conflict=True), 409
     await flash("Note saved.")
     return redirect(url_for("notes.show", note_id=note_id))
 
