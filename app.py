@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import os
+import signal
 import sys
+from typing import NoReturn
 
 from quart import Quart
 from quart.wrappers import Request as QuartRequest
-from werkzeug.exceptions import BadRequest
 from quart_auth import QuartAuth, current_user
 from quart_schema import HttpSecurityScheme, Info, QuartSchema
+from werkzeug.exceptions import BadRequest
 
 from core import apidocs, home, login
 from core.auth import load_bearer_user
@@ -20,7 +23,9 @@ from core.config import ConfigError, Settings, load_settings
 from core.db import EXTENSION_KEY, DatabaseUnavailable, connect_with_retry, make_database
 from core.errors import install_error_handlers
 from core.migrate import upgrade_to_head
-from core.registry import register_tools
+from core.openapi import ApiOnlyProvider
+from core.registry import current_tool, register_tools
+from core.render import is_htmx
 from core.security import install_security
 
 log = logging.getLogger("mytools")
@@ -50,15 +55,33 @@ def configure(app: Quart, settings: Settings) -> None:
     )
 
 
+def stop_server(message: str) -> NoReturn:
+    """Startup cannot succeed: log one line and end the server with a non-zero status."""
+    log.critical(message)
+    master = multiprocessing.parent_process()
+    if master is not None and master.pid == os.getppid():
+        # A Hypercorn worker: Hypercorn 0.18's master exits 0 whatever its workers' status,
+        # so end the master with a signal it does not handle (exit status 128 + SIGUSR1).
+        os.kill(master.pid, signal.SIGUSR1)
+    os._exit(1)
+
+
 def install_database(app: Quart, settings: Settings) -> None:
     """One pool per app: built here, connected before serving, closed after."""
     app.extensions[EXTENSION_KEY] = database = make_database(settings.database)
 
     @app.before_serving
     async def open_pool() -> None:
+        try:
+            # Connect (with retries) before migrating, so an unreachable database gets the same
+            # deadline and the same one-line message whether or not the app migrates itself.
+            await connect_with_retry(database, settings.database)
+        except DatabaseUnavailable as exc:
+            if settings.testing:
+                raise
+            stop_server(str(exc))
         if settings.auto_migrate:
             await asyncio.to_thread(upgrade_to_head, settings.database)
-        await connect_with_retry(database, settings.database)
 
     @app.after_serving
     async def close_pool() -> None:
@@ -90,9 +113,12 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
         scalar_ui_path=None,
         info=Info(title="mytools API", version="1.0"),
         security_schemes={"bearer": HttpSecurityScheme(scheme="bearer")},
+        openapi_provider_class=ApiOnlyProvider,
     )
     app.before_request(load_bearer_user)
     app.context_processor(template_globals)
+    app.context_processor(current_tool)
+    app.jinja_env.globals["is_htmx"] = is_htmx  # globals reach imported macros; context does not
     install_security(app, settings.proxy_hops)
     install_error_handlers(app)
     for blueprint in (home.bp, login.bp, apidocs.bp):

@@ -40,6 +40,8 @@ def install_error_handlers(app: Quart) -> None:
     @app.errorhandler(RequestSchemaValidationError)
     async def invalid_request(error: RequestSchemaValidationError):
         cause = error.validation_error
+        if not request.is_json:
+            return api_error("Send a JSON object with Content-Type: application/json.", None, 400)
         if isinstance(cause, ValidationError):
             message, field = first_error(cause)
             return api_error(f"{field}: {message}" if field else message, field or None, 422)

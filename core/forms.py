@@ -48,6 +48,7 @@ class FormInput(typing.NamedTuple):
     data: BaseModel | None  # valid input, or None
     values: dict  # what the user sent, to refill the form
     errors: dict[str, str]  # field -> message
+    fields: tuple[str, ...] = ()  # the model's field names, for error placement in templates
 
 
 async def read_form(model: type[M], *, query: bool = True) -> FormInput:
@@ -55,17 +56,18 @@ async def read_form(model: type[M], *, query: bool = True) -> FormInput:
 
     A GET without any of the model's fields is an empty form, not an error.
     """
+    fields = tuple(model.model_fields)
     if request.method == "GET":
         source = request.args
-        if not query or not any(name in source for name in model.model_fields):
-            return FormInput(None, {}, {})
+        if not query or not any(name in source for name in fields):
+            return FormInput(None, {}, {}, fields)
     else:
         source = await request.form
     values = values_from(model, source)
     try:
-        return FormInput(model.model_validate(values), values, {})
+        return FormInput(model.model_validate(values), values, {}, fields)
     except ValidationError as exc:
-        return FormInput(None, values, field_errors(exc))
+        return FormInput(None, values, field_errors(exc), fields)
 
 
 def api_error(message: str, field: str | None = None, status: int = 422):

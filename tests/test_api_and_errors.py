@@ -76,3 +76,28 @@ async def test_pages_load_nothing_from_other_hosts(tool_client):
         for attribute in ('src="http', "src='http", 'href="http', "//cdn", 'src="//', 'href="//'):
             assert attribute not in page, (path, attribute)
         assert "<script>" not in page and "style=" not in page  # nothing the CSP would block
+
+
+async def test_openapi_lists_only_the_api_with_unique_operation_ids(tool_client):
+    spec = await (await tool_client.get("/api/openapi.json")).get_json()
+    assert all(path.startswith("/api/") for path in spec["paths"])
+    assert "/api/openapi.json" not in spec["paths"] and "/api/" not in spec["paths"]
+    ids = [op["operationId"] for item in spec["paths"].values() for op in item.values()]
+    assert len(ids) == len(set(ids))
+    assert spec["paths"]["/api/hash"]["post"]["operationId"] == "post_hash"
+    assert spec["paths"]["/api/notes/{note_id}"]["put"]["operationId"] == "put_notes_note_id"
+
+
+async def test_form_encoded_body_to_the_api_asks_for_json(tool_client):
+    response = await tool_client.post("/api/hash", form={"input": "abc"})
+    assert response.status_code == 400
+    assert (await response.get_json())["error"]["message"] == "Send a JSON object with Content-Type: application/json."
+
+
+async def test_htmx_validation_error_is_placed_next_to_its_field(tool_client):
+    response = await tool_client.post("/tools/hash/", form={"algorithms": "nope"}, headers={"HX-Request": "true"})
+    fragment = await response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert '<div id="input-feedback" hx-swap-oob="true"><small class="field-error" id="input-error"' in fragment
+    assert '<div id="key-feedback" hx-swap-oob="true"></div>' in fragment  # cleared
+    assert "Digests" not in fragment
