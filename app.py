@@ -97,6 +97,8 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     """Build the app from the environment (plus `overrides`, same names); does no I/O."""
     settings = load_settings({**os.environ, **(overrides or {})})
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    for name in ("hypercorn.error", "hypercorn.access"):
+        logging.getLogger(name).propagate = False  # Hypercorn logs these itself; no second copy
     if settings.secret_key_generated:
         log.warning("SECRET_KEY is not set: using a random key for this process (sessions end on restart)")
 

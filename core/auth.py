@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime
-from functools import wraps
+from functools import cache, wraps
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -36,8 +36,12 @@ api_tokens = sa.Table(
 
 TOKEN_PREFIX = "mt_"
 password_hasher = PasswordHasher()
-# Verified against when the user does not exist, so both cases take the same time.
-_DUMMY_HASH = password_hasher.hash(secrets.token_hex(16))
+
+
+@cache
+def dummy_hash() -> str:
+    """Verified against when the user does not exist, so both cases take the same time."""
+    return password_hasher.hash(secrets.token_hex(16))
 
 
 def now() -> datetime:
@@ -66,7 +70,7 @@ async def check_password(name: str, password: str) -> int | None:
     """The user's id when the password is right, else None."""
     row = await get_db().fetch_one(sa.select(users.c.id, users.c.password_hash).where(users.c.name == name))
     try:
-        password_hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
+        password_hasher.verify(row.password_hash if row else dummy_hash(), password)
     except (VerifyMismatchError, InvalidHashError):
         return None
     return row.id if row else None

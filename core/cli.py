@@ -9,7 +9,7 @@ import click
 from quart import Quart
 
 from core import auth
-from core.db import EXTENSION_KEY, connect_with_retry
+from core.db import EXTENSION_KEY, DatabaseUnavailable, connect_with_retry
 from core.migrate import upgrade_to_head
 
 
@@ -33,7 +33,10 @@ def run(app: Quart, coroutine_function, *args):
         async with connected(app):
             return await coroutine_function(*args)
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    except DatabaseUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def install_cli(app: Quart) -> None:

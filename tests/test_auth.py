@@ -91,3 +91,27 @@ async def test_cli_rejects_short_password_and_unknown_user(database_url):
     assert short.returncode == 1 and "at least 8 characters" in short.stderr
     missing = run_cli(database_url, "create-token", "ghost")
     assert missing.returncode == 1 and "no user named 'ghost'" in missing.stderr
+
+
+def test_cli_reports_an_unreachable_database_in_one_line():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgresql://postgres:pw@127.0.0.1:{port}/x",
+        "DATABASE_CONNECT_TIMEOUT": "1",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "quart", "--app", "app", "create-token", "me"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"Error: cannot reach the database at 127.0.0.1:{port} after 1 s" in result.stderr
