@@ -1,0 +1,51 @@
+"""Convert text to camelCase, PascalCase, snake_case, kebab-case, CONSTANT_CASE, Title Case and more."""
+
+import unicodedata
+
+import regex
+from pydantic import BaseModel, Field
+from quart import Blueprint
+from quart_schema import validate_request
+
+from core.forms import read_form
+from core.registry import Tool
+from core.render import render_tool, share_url
+
+TOOL = Tool(slug="case", title="Case", category="Text", keywords=("camel", "snake", "kebab", "slug", "title"))
+bp = Blueprint("case", __name__)
+# Words: an acronym before a capitalised word ("HTTPServer"), a capitalised or lower word, digits.
+WORD = regex.compile(r"\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?\p{Ll}+|\p{Lu}+|\p{L}+|\d+")
+
+
+class CaseInput(BaseModel):
+    input: str = Field(max_length=100_000, description="Text or identifier to convert.")
+
+
+def convert_case(text: str) -> dict[str, str]:
+    words = [w.lower() for w in WORD.findall(text)]
+    ascii_words = [unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode() for w in words]
+    return {
+        "camel": "".join(w if i == 0 else w.capitalize() for i, w in enumerate(words)),
+        "pascal": "".join(w.capitalize() for w in words),
+        "snake": "_".join(words),
+        "kebab": "-".join(words),
+        "constant": "_".join(words).upper(),
+        "title": " ".join(w.capitalize() for w in words),
+        "sentence": " ".join(words).capitalize(),
+        "slug": "-".join(w for w in ascii_words if w),
+    }
+
+
+@bp.route("/tools/case/", methods=["GET", "POST"])
+async def page():
+    form = await read_form(CaseInput)
+    result = convert_case(form.data.input) if form.data else None
+    share = share_url(TOOL.page_url, form.values) if result else None
+    return await render_tool(TOOL, status=422 if form.errors else 200, form=form, result=result, share=share)
+
+
+@bp.post("/api/case")
+@validate_request(CaseInput)
+async def api(data: CaseInput) -> dict[str, str]:
+    """The text in every case style at once."""
+    return convert_case(data.input)
