@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import multiprocessing
 import os
-import signal
 import sys
-from typing import NoReturn
 
 from quart import Quart
 from quart.wrappers import Request as QuartRequest
@@ -20,9 +16,8 @@ from core import apidocs, home, login
 from core.auth import load_bearer_user
 from core.cli import install_cli
 from core.config import ConfigError, Settings, load_settings
-from core.db import EXTENSION_KEY, DatabaseUnavailable, connect_with_retry, make_database
 from core.errors import install_error_handlers
-from core.migrate import upgrade_to_head
+from core.lifecycle import install_database
 from core.openapi import ApiOnlyProvider
 from core.registry import current_tool, register_tools
 from core.render import is_htmx
@@ -53,40 +48,6 @@ def configure(app: Quart, settings: Settings) -> None:
         QUART_SCHEMA_CONVERSION_PREFERENCE="pydantic",
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
-
-
-def stop_server(message: str) -> NoReturn:
-    """Startup cannot succeed: log one line and end the server with a non-zero status."""
-    log.critical(message)
-    master = multiprocessing.parent_process()
-    if master is not None and master.pid == os.getppid():
-        # A Hypercorn worker: Hypercorn 0.18's master exits 0 whatever its workers' status,
-        # so end the master with a signal it does not handle (exit status 128 + SIGUSR1).
-        os.kill(master.pid, signal.SIGUSR1)
-    os._exit(1)
-
-
-def install_database(app: Quart, settings: Settings) -> None:
-    """One pool per app: built here, connected before serving, closed after."""
-    app.extensions[EXTENSION_KEY] = database = make_database(settings.database)
-
-    @app.before_serving
-    async def open_pool() -> None:
-        try:
-            # Connect (with retries) before migrating, so an unreachable database gets the same
-            # deadline and the same one-line message whether or not the app migrates itself.
-            await connect_with_retry(database, settings.database)
-        except DatabaseUnavailable as exc:
-            if settings.testing:
-                raise
-            stop_server(str(exc))
-        if settings.auto_migrate:
-            await asyncio.to_thread(upgrade_to_head, settings.database)
-
-    @app.after_serving
-    async def close_pool() -> None:
-        if database.is_connected:
-            await database.disconnect()
 
 
 async def template_globals() -> dict:
@@ -138,4 +99,3 @@ def _create_or_exit() -> Quart:
 
 
 app = _create_or_exit()
-__all__ = ["app", "create_app", "DatabaseUnavailable"]
