@@ -38,7 +38,7 @@ def test_hypercorn_exits_non_zero_when_the_database_is_unreachable(workers):
         time.sleep(0.5)  # let a sibling worker write its own last line
         output = server.output()
 
-    # Hypercorn 0.18's master exits 0 whatever its workers did, unless the app ends it (app.stop_server).
+    # Hypercorn 0.18's master exits 0 whatever its workers did, unless the app ends it (core.lifecycle.stop_server).
     assert status != 0, output
     assert seconds >= 2, "gave up before DATABASE_CONNECT_TIMEOUT"
     critical = [line for line in output.splitlines() if line.startswith("CRITICAL")]
