@@ -7,6 +7,7 @@ from quart import Blueprint, current_app, render_template
 bp = Blueprint("apidocs", __name__)
 
 METHODS = ("get", "post", "put", "patch", "delete")
+BODY_TYPES = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded", "text/plain")
 
 
 def resolve(schema: dict, spec: dict) -> dict:
@@ -50,7 +51,9 @@ def operations(spec: dict) -> list[dict]:
             if method not in item:
                 continue
             op = item[method]
-            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            content = op.get("requestBody", {}).get("content", {})
+            media = next((m for m in BODY_TYPES if m in content), None)
+            body = content[media].get("schema") if media else None
             ops.append(
                 {
                     "method": method.upper(),

@@ -35,12 +35,15 @@ def first_error(exc: ValidationError) -> tuple[str, str]:
 
 
 def values_from(model: type[BaseModel], source) -> dict:
-    """Pick the model's fields out of a MultiDict (list fields take every value)."""
+    """Pick the model's fields out of a submitted form (list fields take every value).
+
+    For other fields the last value wins, so a checkbox can follow a hidden input of the same
+    name that says "false" (the `checkbox` macro): unticked, the form still says so.
+    """
     values = {}
     for name, info in model.model_fields.items():
-        if name not in source:
-            continue
-        values[name] = source.getlist(name) if _is_list(info.annotation) else source.get(name)
+        if name in source:
+            values[name] = source.getlist(name) if _is_list(info.annotation) else source.getlist(name)[-1]
     return values
 
 

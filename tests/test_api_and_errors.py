@@ -12,7 +12,7 @@ async def test_openapi_describes_the_tools(tool_client):
         hash_body = spec["components"]["schemas"][hash_body["$ref"].rsplit("/", 1)[1]]
     schema = hash_body
     assert schema["required"] == ["input"]
-    assert set(schema["properties"]) == {"input", "algorithms", "key"}
+    assert set(schema["properties"]) == {"input", "algorithms", "key", "expected"}
     assert spec["paths"]["/api/notes"]["get"]["security"] == [{"bearer": []}]
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
 
@@ -101,3 +101,22 @@ async def test_htmx_validation_error_is_placed_next_to_its_field(tool_client):
     assert '<div id="input-feedback" hx-swap-oob="true"><small class="field-error" id="input-error"' in fragment
     assert '<div id="key-feedback" hx-swap-oob="true"></div>' in fragment  # cleared
     assert "Digests" not in fragment
+
+
+def test_form_values_last_one_wins_except_for_lists():
+    from pydantic import BaseModel
+    from werkzeug.datastructures import MultiDict
+
+    from core.forms import values_from
+
+    class Options(BaseModel):
+        input: str
+        sort: bool = True
+        tags: list[str] = []
+
+    # The checkbox macro sends a hidden "false" before the box: ticked gives ["false", "true"].
+    ticked = MultiDict([("input", "x"), ("sort", "false"), ("sort", "true"), ("tags", "a"), ("tags", "b")])
+    assert values_from(Options, ticked) == {"input": "x", "sort": "true", "tags": ["a", "b"]}
+    unticked = MultiDict([("input", "x"), ("sort", "false")])
+    assert Options.model_validate(values_from(Options, unticked)).sort is False
+    assert values_from(Options, MultiDict([("input", "x")])) == {"input": "x"}

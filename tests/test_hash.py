@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 from urllib.parse import urlencode
 
 import pytest
 
-from tools.hash import ALGORITHMS, MAX_INPUT, digest
+from core.forms import ToolInputError
+from tools.hash.digests import ALGORITHMS, CHUNK, MAX_FILE, UploadTooLarge, digest, digest_file, verify
+from tools.hash.models import MAX_INPUT
 
 # FIPS 180-2 test messages: "abc" (one block), the 448-bit two-block message, and the 896-bit message that
 # FIPS 180-2 uses for the two-block SHA-384 and SHA-512 examples.
@@ -373,7 +376,363 @@ async def test_openapi_lists_hash_and_base64_with_their_fields(tool_client):
     assert response.status_code == 200
     hash_op = spec["paths"]["/api/hash"]["post"]
     base64_op = spec["paths"]["/api/base64"]["post"]
-    assert request_properties(spec, hash_op) == {"input", "algorithms", "key"}
+    assert request_properties(spec, hash_op) == {"input", "algorithms", "key", "expected"}
     assert request_properties(spec, base64_op) == {"input", "mode", "alphabet", "output"}
     assert hash_op["summary"].startswith("Hash text")
     assert base64_op["summary"]
+
+
+async def test_openapi_documents_the_file_upload(tool_client):
+    spec = await (await tool_client.get("/api/openapi.json")).get_json()
+    operation = spec["paths"]["/api/hash/file"]["post"]
+    assert operation["operationId"] == "post_hash_file"
+    assert operation["summary"].startswith("Hash an uploaded file")
+    assert "10 MB" in operation["summary"]
+    schema = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    assert set(schema["properties"]) == {"file", "algorithms", "key", "expected"}
+    assert schema["required"] == ["file"]
+    assert schema["properties"]["file"]["format"] == "binary"
+    response_schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    if "$ref" in response_schema:
+        response_schema = spec["components"]["schemas"][response_schema["$ref"].rsplit("/", 1)[1]]
+    assert {"hmac", "digests", "verify", "file"} <= set(response_schema["properties"])
+
+
+# --- files ------------------------------------------------------------------------------------------
+
+# FIPS 180-2, Appendix A.3, B.3, C.3 and D.3 (and Change Notice 1 for SHA-224): one million 'a' characters.
+MILLION_A = b"a" * 1_000_000
+MILLION_A_DIGESTS = {
+    "sha1": "34aa973cd4c4daa4f61eeb2bdbad27316534016f",
+    "sha224": "20794655980c91d8bbb4c1ea97618a4bf03f42581948b2ee4ee7ad67",
+    "sha256": "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
+    "sha384": "9d0e1809716474cb086e834e310a4a1ced149e9c00f248527972cec5704c2a5b07b8b3dc38ecc4ebae97ddd87f3d8985",
+    "sha512": (
+        "e718483d0ce769644e2e42c7bc15b4638e1f98b13b2044285632a803afa973eb"
+        "de0ff244877ea60a4cb0432ce577c31beb009c5c2c49aa2e4eadb217ad8cc09b"
+    ),
+}
+BOUNDARY = "----mytools-test-boundary-7MA4YWxkTrZu0gW"
+
+
+def multipart(fields=(), files=()) -> tuple[bytes, dict]:
+    """A multipart/form-data body as a browser sends it; `files` holds (name, filename, content) triples."""
+    parts = []
+    for name, value in fields:
+        head = f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+        parts.append(head.encode() + value.encode() + b"\r\n")
+    for name, filename, content in files:
+        head = (
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    body = b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
+    return body, {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+
+
+class ChunkOnlyStream(io.BytesIO):
+    """A stream that refuses to be read whole: every read must ask for at most CHUNK bytes."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.reads = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        assert size is not None and 0 < size <= CHUNK, f"read({size}) would take the whole file at once"
+        self.reads += 1
+        return super().read(size)
+
+
+def test_file_digest_of_a_million_a_is_read_in_chunks():
+    stream = ChunkOnlyStream(MILLION_A)
+    digests, size = digest_file(stream, list(MILLION_A_DIGESTS))
+    assert digests == MILLION_A_DIGESTS
+    assert size == 1_000_000
+    assert stream.reads == 1_000_000 // CHUNK + 2  # 15 full chunks, one partial, one empty read at the end
+
+
+def test_file_digest_matches_the_text_digest():
+    digests, size = digest_file(io.BytesIO(b"abc"))
+    assert digests == digest("abc")
+    assert (digests["sha256"], digests["md5"], size) == (SHA256_ABC, MD5_ABC, 3)
+
+
+def test_file_hmac_rfc4231():
+    key, data = RFC4231_CASE_2
+    digests, _ = digest_file(io.BytesIO(data.encode()), ["sha256"], key)
+    assert digests == {"sha256": HMAC_SHA256_CASE_2}
+
+
+def test_file_over_the_limit_is_refused_while_reading():
+    stream = ChunkOnlyStream(b"x" * (3 * CHUNK))
+    with pytest.raises(UploadTooLarge) as raised:
+        digest_file(stream, ["md5"], limit=2 * CHUNK)
+    assert raised.value.field == "file"
+    assert stream.reads == 3  # it stopped at the chunk that crossed the limit
+    assert digest_file(io.BytesIO(b"x" * (2 * CHUNK)), ["md5"], limit=2 * CHUNK)[1] == 2 * CHUNK
+
+
+async def test_api_file_abc(tool_client):
+    body, headers = multipart([("algorithms", "sha256"), ("algorithms", "md5")], [("file", "abc.txt", b"abc")])
+    response = await tool_client.post("/api/hash/file", data=body, headers=headers)
+    assert response.status_code == 200
+    assert await response.get_json() == {
+        "hmac": False,
+        "digests": {"md5": MD5_ABC, "sha256": SHA256_ABC},
+        "file": {"filename": "abc.txt", "byte_length": 3},
+    }
+
+
+async def test_api_file_million_a(tool_client):
+    body, headers = multipart([("algorithms", name) for name in MILLION_A_DIGESTS], [("file", "a.bin", MILLION_A)])
+    response = await tool_client.post("/api/hash/file", data=body, headers=headers)
+    assert response.status_code == 200
+    result = await response.get_json()
+    assert result["digests"] == MILLION_A_DIGESTS
+    assert result["file"] == {"filename": "a.bin", "byte_length": 1_000_000}
+
+
+async def test_api_file_hmac_and_verify(tool_client):
+    key, data = RFC4231_CASE_2
+    fields = [("algorithms", "sha256"), ("key", key), ("expected", HMAC_SHA256_CASE_2.upper())]
+    body, headers = multipart(fields, [("file", "msg.txt", data.encode())])
+    response = await tool_client.post("/api/hash/file", data=body, headers=headers)
+    assert await response.get_json() == {
+        "hmac": True,
+        "digests": {"sha256": HMAC_SHA256_CASE_2},
+        "verify": {"expected": HMAC_SHA256_CASE_2.upper(), "matched": True, "algorithm": "sha256"},
+        "file": {"filename": "msg.txt", "byte_length": len(data)},
+    }
+
+
+async def test_api_file_of_exactly_10_mb_is_accepted(tool_client):
+    body, headers = multipart([("algorithms", "md5")], [("file", "big.bin", b"\0" * MAX_FILE)])
+    response = await tool_client.post("/api/hash/file", data=body, headers=headers)
+    assert response.status_code == 200
+    assert (await response.get_json())["file"]["byte_length"] == 10 * 1024 * 1024
+
+
+async def test_api_file_over_10_mb_is_413_stating_the_limit(tool_client):
+    body, headers = multipart([("algorithms", "md5")], [("file", "big.bin", b"\0" * (MAX_FILE + 1))])
+    response = await tool_client.post("/api/hash/file", data=body, headers=headers)
+    assert response.status_code == 413
+    assert await response.get_json() == {
+        "error": {"message": "the file is too large: the limit is 10 MB (10,485,760 bytes)", "field": "file"}
+    }
+
+
+async def test_api_body_over_the_server_limit_is_413_stating_the_file_limit(tool_client):
+    body, headers = multipart([], [("file", "huge.bin", b"\0" * (13 * 1024 * 1024))])
+    response = await tool_client.post("/api/hash/file", data=body, headers=headers)
+    assert response.status_code == 413
+    error = (await response.get_json())["error"]
+    assert error["field"] == "file"
+    assert "the limit is 12 MB" in error["message"] and "10 MB (10,485,760 bytes)" in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "files", "field", "phrase"),
+    [
+        ([("algorithms", "sha256")], [], "file", "a part named file is required"),
+        ([("file", "abc")], [], "file", "send it as a file"),
+        ([("algorithms", "sha999")], [("file", "a", b"abc")], "algorithms", "algorithms"),
+        ([("expected", "abc!")], [("file", "a", b"abc")], "expected", "'!' at position 4 (counting from 1)"),
+        ([("key", "k" * 10_001)], [("file", "a", b"abc")], "key", "10000"),
+    ],
+)
+async def test_api_file_errors_name_the_field(tool_client, fields, files, field, phrase):
+    body, headers = multipart(fields, files)
+    response = await tool_client.post("/api/hash/file", data=body, headers=headers)
+    assert response.status_code == 422
+    error = (await response.get_json())["error"]
+    assert error["field"] == field
+    assert phrase in error["message"]
+
+
+async def test_api_file_wants_multipart(tool_client):
+    response = await tool_client.post("/api/hash/file", json={"input": "abc"})
+    assert response.status_code == 400
+    assert await response.get_json() == {
+        "error": {"message": "Send the file as multipart/form-data, in a part named file.", "field": "file"}
+    }
+
+
+async def test_page_hashes_an_uploaded_file_without_javascript(tool_client):
+    fields = [("input", "ignored when a file is chosen"), ("algorithms", "sha256"), ("key", ""), ("expected", "")]
+    body, headers = multipart(fields, [("file", "abc.txt", b"abc")])
+    response = await tool_client.post("/tools/hash/", data=body, headers=headers)
+    page = await response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<html" in page
+    assert f'<code id="digest-sha256">{SHA256_ABC}</code>' in page
+    assert "<code>abc.txt</code>" in page and "(3 bytes)" in page
+    assert share_link(page) is None  # a file cannot travel in a link
+
+
+async def test_page_with_htmx_and_no_file_chosen_hashes_the_text(tool_client):
+    # A browser sends an empty, nameless file part when no file is chosen.
+    fields = [("input", "abc"), ("algorithms", "md5"), ("key", ""), ("expected", "")]
+    body, headers = multipart(fields, [("file", "", b"")])
+    response = await tool_client.post("/tools/hash/", data=body, headers={**headers, **HTMX})
+    fragment = await response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<html" not in fragment
+    assert f'<code id="digest-md5">{MD5_ABC}</code>' in fragment
+    assert "of the text" in fragment
+    assert "HX-Request" in response.headers.get("Vary", "")
+
+
+async def test_page_multipart_text_may_exceed_quarts_default_field_size(tool_client):
+    # Quart caps a multipart text field at 500 000 bytes by default; the tool's text limit is 1 000 000 characters.
+    body, headers = multipart([("input", "a" * MAX_INPUT), ("algorithms", "sha256")], [("file", "", b"")])
+    response = await tool_client.post("/tools/hash/", data=body, headers={**headers, **HTMX})
+    assert response.status_code == 200
+    assert MILLION_A_DIGESTS["sha256"] in await response.get_data(as_text=True)  # FIPS 180-2, Appendix B.3
+
+
+async def test_page_file_over_10_mb_shows_the_limit_under_the_file_field(tool_client):
+    body, headers = multipart([("input", "")], [("file", "big.bin", b"\0" * (MAX_FILE + 1))])
+    response = await tool_client.post("/tools/hash/", data=body, headers={**headers, **HTMX})
+    fragment = await response.get_data(as_text=True)
+    assert response.status_code == 413
+    oob = re.search(r'<div id="file-feedback" hx-swap-oob="true">(.*?)</div>', fragment, re.S)
+    assert oob and "the limit is 10 MB (10,485,760 bytes)" in oob.group(1)
+    assert '<div id="input-feedback" hx-swap-oob="true"></div>' in fragment
+    assert "digest-" not in fragment
+
+
+async def test_page_body_over_the_server_limit_shows_the_file_limit(tool_client):
+    body, headers = multipart([("input", "")], [("file", "huge.bin", b"\0" * (13 * 1024 * 1024))])
+    response = await tool_client.post("/tools/hash/", data=body, headers=headers)
+    page = await response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "<html" in page
+    assert "a file may be at most 10 MB (10,485,760 bytes)" in page
+    assert 'aria-invalid="true" aria-describedby="file-error"' in page
+
+
+async def test_page_form_uploads_files_and_keeps_the_text_live(tool_client):
+    page = await (await tool_client.get("/tools/hash/")).get_data(as_text=True)
+    assert 'enctype="multipart/form-data" hx-encoding="multipart/form-data"' in page
+    assert '<label for="file">' in page and '<input id="file" name="file" type="file"' in page
+    assert '<label for="expected">' in page
+    # The text posts on its own without the file; its events do not reach the form (which sends the file).
+    assert 'hx-trigger="input delay:300ms consume, change consume" hx-params="not file"' in page
+    assert "css/tools/hash.css" in page
+    assert "style=" not in page
+
+
+# --- verify -----------------------------------------------------------------------------------------
+
+# The FIPS 180-2 B.1 digest of "abc" written in Base64 (RFC 4648 section 4; converted with Python's base64).
+SHA256_ABC_BASE64 = "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="
+
+
+@pytest.mark.parametrize(
+    ("expected", "algorithm"),
+    [
+        (SHA256_ABC, "sha256"),
+        (SHA256_ABC.upper(), "sha256"),
+        (f"  \t{SHA256_ABC}\n", "sha256"),
+        (SHA256_ABC_BASE64, "sha256"),
+        (SHA256_ABC_BASE64.rstrip("="), "sha256"),
+        (SHA256_ABC_BASE64.replace("+", "-").replace("/", "_").rstrip("="), "sha256"),  # base64url
+        (MD5_ABC, "md5"),
+        ("a9993e364706816aba3e25717850c26c9cd0d89d", "sha1"),  # FIPS 180-2, Appendix A.1
+        ("508c5e8c327c14e2e1a72ba34eeb452f37458b209ed63a294d999b4c86675982", "blake2s"),  # RFC 7693, Appendix B
+    ],
+)
+def test_verify_names_the_algorithm_that_matched(expected, algorithm):
+    check = verify(expected, digest("abc"))
+    assert (check.matched, check.algorithm, check.expected) == (True, algorithm, expected.strip())
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        SHA256_ABC[:-1] + "e",  # one digit off
+        SHA256_ABC[:32],  # truncated: equals no whole digest
+        "00" * 32,
+    ],
+)
+def test_verify_no_match(expected):
+    check = verify(expected, digest("abc"))
+    assert (check.matched, check.algorithm) == (False, None)
+
+
+def test_verify_only_among_the_chosen_algorithms():
+    assert verify(MD5_ABC, digest("abc", ["sha256"])).matched is False
+
+
+@pytest.mark.parametrize(
+    ("expected", "phrase"),
+    [
+        ("sha256:" + SHA256_ABC, "invalid character ':' at position 7 (counting from 1)"),
+        (SHA256_ABC[:10] + " " + SHA256_ABC[10:], "U+0020 at position 11"),
+        ("abc", "odd number of hex digits (3)"),
+        (SHA256_ABC[:-2], "as hex it is 31 bytes long, and the digests here are 16, 20, 28, 32, 48 or 64 bytes"),
+        ("Zm9vYmFy", "as Base64 it is 6 bytes long"),
+        ("ab=c", "neither hex nor valid Base64"),
+    ],
+)
+def test_verify_refuses_what_is_not_a_digest(expected, phrase):
+    with pytest.raises(ToolInputError) as raised:
+        verify(expected, digest("abc"))
+    assert raised.value.field == "expected"
+    assert phrase in raised.value.message
+
+
+async def test_api_verify_match(tool_client):
+    body = {"input": "abc", "algorithms": ["md5", "sha256"], "expected": f" {SHA256_ABC.upper()} "}
+    response = await tool_client.post("/api/hash", json=body)
+    assert response.status_code == 200
+    assert await response.get_json() == {
+        "hmac": False,
+        "digests": {"md5": MD5_ABC, "sha256": SHA256_ABC},
+        "verify": {"expected": SHA256_ABC.upper(), "matched": True, "algorithm": "sha256"},
+    }
+
+
+async def test_api_verify_no_match(tool_client):
+    body = {"input": "abd", "algorithms": ["sha256"], "expected": SHA256_ABC}
+    response = await tool_client.post("/api/hash", json=body)
+    result = await response.get_json()
+    assert result["verify"] == {"expected": SHA256_ABC, "matched": False, "algorithm": None}
+
+
+async def test_api_without_expected_has_no_verify(tool_client):
+    for expected in (None, "", "   "):
+        body = {"input": "abc", "algorithms": ["md5"]} | ({} if expected is None else {"expected": expected})
+        response = await tool_client.post("/api/hash", json=body)
+        assert await response.get_json() == {"hmac": False, "digests": {"md5": MD5_ABC}}
+
+
+async def test_api_verify_bad_digest_is_422_naming_the_field(tool_client):
+    response = await tool_client.post("/api/hash", json={"input": "abc", "expected": "xyz?"})
+    assert response.status_code == 422
+    error = (await response.get_json())["error"]
+    assert error["field"] == "expected"
+    assert "'?' at position 4 (counting from 1)" in error["message"]
+
+
+async def test_page_verify_shows_the_verdict_and_keeps_it_in_the_share_link(tool_client):
+    query = urlencode({"input": "abc", "algorithms": "sha256", "expected": SHA256_ABC})
+    page = await (await tool_client.get(f"/tools/hash/?{query}")).get_data(as_text=True)
+    assert "<strong>Match:</strong> the expected digest equals the SHA-256 digest." in page
+    assert '<div class="result-row matched">' in page
+    assert share_link(page) == f"/tools/hash/?{query}"
+    query = urlencode({"input": "abd", "algorithms": "sha256", "expected": SHA256_ABC})
+    page = await (await tool_client.get(f"/tools/hash/?{query}")).get_data(as_text=True)
+    assert "<strong>No match:</strong> the expected digest equals none of the 1 digest below." in page
+
+
+async def test_page_verify_error_is_shown_next_to_the_field(tool_client):
+    form = urlencode({"input": "abc", "expected": "sha256:abc"})
+    response = await tool_client.post("/tools/hash/", data=form, headers={**FORM, **HTMX})
+    fragment = await response.get_data(as_text=True)
+    assert response.status_code == 422
+    oob = re.search(r'<div id="expected-feedback" hx-swap-oob="true">(.*?)</div>', fragment, re.S)
+    assert oob and "invalid character &#39;:&#39; at position 7" in oob.group(1)

@@ -21,7 +21,9 @@ def test_every_tool_module_declares_a_tool_and_blueprint():
 def test_summary_comes_from_the_module_docstring():
     import tools.hash
 
-    assert tool_of(tools.hash).summary == "Hash text with MD5, SHA-1, SHA-2, SHA-3 and BLAKE2, optionally as an HMAC."
+    assert tool_of(tools.hash).summary == (
+        "Hash text or a file with MD5, SHA-1, SHA-2, SHA-3 and BLAKE2 (or HMAC), and verify a digest."
+    )
 
 
 @pytest.mark.parametrize(

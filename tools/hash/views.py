@@ -1,0 +1,180 @@
+"""The hash tool's page (text or file upload) and its JSON APIs."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict, dataclass
+from typing import BinaryIO
+
+from pydantic import ValidationError
+from quart import Blueprint, request
+from quart_schema import DataSource, document_request, validate_request, validate_response
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from core.errors import human_size
+from core.forms import FormInput, ToolInputError, api_error, first_error, read_form, values_from
+from core.registry import Tool
+from core.render import render_tool, share_url
+from tools.hash.digests import (
+    ALGORITHMS,
+    LABELS,
+    MAX_FILE,
+    UploadTooLarge,
+    Verification,
+    digest,
+    digest_file,
+    expected_bytes,
+    size_text,
+    verify,
+)
+from tools.hash.models import (
+    MAX_INPUT,
+    HashedFile,
+    HashFileInput,
+    HashFileOutput,
+    HashInput,
+    HashOptions,
+    HashOutput,
+)
+
+TOOL = Tool(
+    slug="hash",
+    title="Hash",
+    category="Crypto",
+    keywords=("md5", "sha1", "sha256", "sha512", "sha3", "blake2", "hmac", "digest", "checksum", "file", "verify"),
+)
+bp = Blueprint("hash", __name__)
+
+# A multipart text field may hold MAX_INPUT characters of up to 4 UTF-8 bytes each (Quart's default is 500 000).
+MAX_FORM_FIELD_BYTES = 4 * MAX_INPUT
+
+
+@dataclass(frozen=True)
+class HashResult:
+    """What the page shows: the digests, what was hashed, and the verification when asked for."""
+
+    digests: dict[str, str]
+    hmac: bool
+    verify: Verification | None = None
+    file: HashedFile | None = None
+
+
+def hash_result(digests: dict[str, str], options: HashInput | HashOptions, file: HashedFile | None = None):
+    check = verify(options.expected, digests) if options.expected.strip() else None
+    return HashResult(digests=digests, hmac=bool(options.key), verify=check, file=file)
+
+
+def hash_text(data: HashInput) -> HashResult:
+    return hash_result(digest(data.input, data.algorithms, data.key), data)
+
+
+def hash_upload(stream: BinaryIO, filename: str, options: HashOptions | HashInput) -> HashResult:
+    """Hash an uploaded file's stream; UploadTooLarge past MAX_FILE, ToolInputError for a bad `expected`."""
+    if options.expected.strip():
+        expected_bytes(options.expected)  # refuse a malformed digest before reading 10 MB
+    digests, size = digest_file(stream, options.algorithms, options.key)
+    return hash_result(digests, options, HashedFile(filename=filename, byte_length=size))
+
+
+def as_output(result: HashResult) -> dict:
+    out = {"hmac": result.hmac, "digests": result.digests, "verify": result.verify and asdict(result.verify)}
+    return {**out, "file": result.file} if result.file else out
+
+
+def body_too_large_message() -> str:
+    limit = request.max_content_length
+    body = f"the request body is too large: the limit is {human_size(limit)}" if limit else "the upload is too large"
+    return f"{body}, and a file may be at most {size_text(MAX_FILE)}"
+
+
+async def read_upload(*, require_name: bool):
+    """The multipart `file` part (None without one); UploadTooLarge when the body exceeds the server's limit."""
+    request.max_form_memory_size = MAX_FORM_FIELD_BYTES
+    try:
+        files = await request.files
+    except RequestEntityTooLarge:
+        raise UploadTooLarge(body_too_large_message(), "file") from None
+    upload = files.get("file")
+    if upload is None or (require_name and not upload.filename):
+        return None  # a browser sends an empty, nameless part when no file is chosen
+    return upload
+
+
+@bp.route("/tools/hash/", methods=["GET", "POST"])
+async def page():
+    upload = upload_error = None
+    if request.method == "POST" and request.mimetype == "multipart/form-data":
+        try:
+            upload = await read_upload(require_name=True)
+        except UploadTooLarge as exc:
+            upload_error = exc
+    if upload_error is None:
+        form = await read_form(HashInput)
+    else:
+        form = FormInput(None, {}, {}, tuple(HashInput.model_fields))  # the body was not read
+    form = form._replace(fields=(*form.fields, "file"))
+    result = None
+    status = 422 if form.errors else 200
+    try:
+        if upload_error is not None:
+            raise upload_error
+        if upload is not None and form.data:
+            result = await asyncio.to_thread(hash_upload, upload.stream, upload.filename, form.data)
+        elif form.data:
+            result = hash_text(form.data)
+    except ToolInputError as exc:
+        form = form._replace(errors={exc.field: exc.message})
+        status = 413 if isinstance(exc, UploadTooLarge) else 422
+    return await render_tool(
+        TOOL,
+        status=status,
+        form=form,
+        result=result,
+        labels=LABELS,
+        algorithms=ALGORITHMS,
+        share=share_url(TOOL.page_url, form.values, secret_fields=("key",)) if result and not result.file else None,
+    )
+
+
+@bp.post("/api/hash")
+@validate_request(HashInput)
+@validate_response(HashOutput)
+async def api(data: HashInput):
+    """Hash text with the chosen algorithms (all by default), optionally as an HMAC; verify an expected digest."""
+    try:
+        return as_output(hash_text(data))
+    except ToolInputError as exc:
+        return api_error(exc.message, exc.field, 422)
+
+
+@bp.post("/api/hash/file")
+@document_request(HashFileInput, source=DataSource.FORM_MULTIPART)
+@validate_response(HashFileOutput)
+async def api_file():
+    """Hash an uploaded file (multipart/form-data, at most 10 MB), optionally as an HMAC; verify a digest.
+
+    Send the file in the part named `file`; `algorithms` (repeat the part for several), `key` and `expected`
+    are optional text parts, as in POST /api/hash. A file over 10 MB is refused with 413.
+    """
+    if request.mimetype != "multipart/form-data":
+        return api_error("Send the file as multipart/form-data, in a part named file.", "file", 400)
+    try:
+        upload = await read_upload(require_name=False)
+        form = await request.form
+    except UploadTooLarge as exc:
+        return api_error(exc.message, exc.field, 413)
+    try:
+        options = HashOptions.model_validate(values_from(HashOptions, form))
+    except ValidationError as exc:
+        message, field = first_error(exc)
+        return api_error(f"{field}: {message}" if field else message, field or None, 422)
+    if upload is None:
+        hint = " (it came as a text field: send it as a file)" if "file" in form else ""
+        return api_error(f"file: a part named file is required{hint}", "file", 422)
+    try:
+        result = await asyncio.to_thread(hash_upload, upload.stream, upload.filename or "", options)
+    except UploadTooLarge as exc:
+        return api_error(exc.message, exc.field, 413)
+    except ToolInputError as exc:
+        return api_error(exc.message, exc.field, 422)
+    return as_output(result)

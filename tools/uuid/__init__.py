@@ -1,0 +1,97 @@
+"""Generate UUIDs (v1, v4, v7) and ULIDs, or decode one: version, variant and embedded time."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from quart import Blueprint
+from quart_schema import validate_request, validate_response
+
+from core.forms import ToolInputError, api_error, read_form
+from core.registry import Tool
+from core.render import render_tool, share_url
+from tools.uuid.ids import MAX_COUNT, Decoded, decode, generate
+
+TOOL = Tool(
+    slug="uuid",
+    title="UUID / ULID",
+    category="Generators",
+    keywords=("guid", "ulid", "uuid4", "uuid7", "uuidv7", "uuid1", "rfc 9562", "decode", "timestamp", "random id"),
+)
+bp = Blueprint("uuid", __name__)
+
+MAX_DECODE_INPUT = 100
+Version = Literal["v1", "v4", "v7", "ulid"]
+VERSION_LABELS = {
+    "v4": "UUID v4 (random)",
+    "v7": "UUID v7 (Unix time + random, sortable)",
+    "v1": "UUID v1 (Gregorian time + random node)",
+    "ulid": "ULID (time + random, Crockford base32)",
+}
+
+
+class UuidInput(BaseModel):
+    mode: Literal["generate", "decode"] = Field(
+        default="generate", description="generate: new identifiers; decode: read the one in `input`."
+    )
+    version: Version = Field(default="v4", description="What to generate: UUID v1, v4, v7, or a ULID.")
+    count: int = Field(default=1, ge=1, le=MAX_COUNT, description=f"How many to generate, 1-{MAX_COUNT}.")
+    case: Literal["canonical", "lower", "upper"] = Field(
+        default="canonical",
+        description="canonical: lowercase UUIDs (RFC 9562) and uppercase ULIDs (ULID spec); or force lower/upper.",
+    )
+    hyphens: bool = Field(default=True, description="UUIDs with hyphens (8-4-4-4-12) or as 32 bare hex digits.")
+    input: str = Field(
+        default="",
+        max_length=MAX_DECODE_INPUT,
+        description="mode=decode: a UUID (hyphens, {braces}, urn:uuid: optional) or a 26-character ULID.",
+    )
+
+
+class UuidOutput(BaseModel):
+    mode: Literal["generate", "decode"]
+    version: Version | None = Field(description="mode=generate: what was generated; null when decoding.")
+    values: list[str] | None = Field(description="mode=generate: the identifiers, in generation order.")
+    decoded: Decoded | None = Field(description="mode=decode: what the identifier contains.")
+
+
+def run(data: UuidInput) -> UuidOutput:
+    """Generate or decode as the input asks; raises ToolInputError naming the field."""
+    if data.mode == "decode":
+        return UuidOutput(mode="decode", version=None, values=None, decoded=decode(data.input))
+    values = generate(data.version, data.count, data.case, data.hyphens)
+    return UuidOutput(mode="generate", version=data.version, values=values, decoded=None)
+
+
+@bp.route("/tools/uuid/", methods=["GET", "POST"])
+async def page():
+    form = await read_form(UuidInput)
+    result = None
+    if form.data:
+        try:
+            result = run(form.data)
+        except ToolInputError as exc:
+            form = form._replace(errors={exc.field: exc.message})
+    # Generated values are random, so only a decoded result has a link that reproduces it.
+    share = share_url(TOOL.page_url, form.values) if result and result.mode == "decode" else None
+    return await render_tool(
+        TOOL,
+        status=422 if form.errors else 200,
+        form=form,
+        result=result,
+        labels=VERSION_LABELS,
+        max_count=MAX_COUNT,
+        share=share,
+    )
+
+
+@bp.post("/api/uuid")
+@validate_request(UuidInput)
+@validate_response(UuidOutput)
+async def api(data: UuidInput):
+    """Generate UUIDs (v1, v4, v7) or ULIDs (mode=generate), or decode one (mode=decode, field input)."""
+    try:
+        return run(data)
+    except ToolInputError as exc:
+        return api_error(exc.message, exc.field, 422)
