@@ -1,0 +1,83 @@
+"""IPv4 and IPv6 subnet calculator: masks, host range and count, membership, and splitting into subnets."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, field_validator
+from quart import Blueprint
+from quart_schema import validate_request, validate_response
+
+from core.forms import ToolInputError, api_error, read_form
+from core.registry import Tool
+from core.render import render_tool, share_url
+from tools.subnet.calc import MAX_SPLIT_ROWS, SubnetResult, calculate
+
+TOOL = Tool(
+    slug="subnet",
+    title="Subnet calculator",
+    category="Network",
+    keywords=("cidr", "ip", "ipv4", "ipv6", "netmask", "wildcard", "broadcast", "prefix", "network", "rfc 1918"),
+)
+bp = Blueprint("subnet", __name__)
+
+MAX_SPLIT = 2**32
+
+
+class SubnetInput(BaseModel):
+    input: str = Field(
+        max_length=100,
+        description="A network: CIDR (192.168.1.0/24, 2001:db8::/32), address and netmask (10.0.0.0/255.0.0.0), "
+        "or a single address. Host bits may be set (192.168.1.5/24).",
+    )
+    contains: str = Field(
+        default="",
+        max_length=100,
+        description="Optional: an address (or a network, with '/') to test for membership.",
+    )
+    split: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_SPLIT,
+        description=f"Optional: split into this many equal subnets (rounded up to a power of two; the first "
+        f"{MAX_SPLIT_ROWS} are listed).",
+    )
+
+    @field_validator("split", mode="before")
+    @classmethod
+    def blank_is_none(cls, value):
+        # An empty form field means "no split".
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+def run(data: SubnetInput) -> SubnetResult:
+    return calculate(data.input, data.contains, data.split)
+
+
+@bp.route("/tools/subnet/", methods=["GET", "POST"])
+async def page():
+    form = await read_form(SubnetInput)
+    result = None
+    if form.data:
+        try:
+            result = run(form.data)
+        except ToolInputError as exc:
+            form = form._replace(errors={exc.field: exc.message})
+    shared = {name: value for name, value in form.values.items() if value}
+    return await render_tool(
+        TOOL,
+        status=422 if form.errors else 200,
+        form=form,
+        result=result,
+        max_rows=MAX_SPLIT_ROWS,
+        share=share_url(TOOL.page_url, shared) if result else None,
+    )
+
+
+@bp.post("/api/subnet")
+@validate_request(SubnetInput)
+@validate_response(SubnetResult)
+async def api(data: SubnetInput):
+    """Describe an IPv4 or IPv6 network; optionally test an address and split it into subnets."""
+    try:
+        return run(data)
+    except ToolInputError as exc:
+        return api_error(exc.message, exc.field, 422)

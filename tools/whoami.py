@@ -1,0 +1,138 @@
+"""See what the server sees of your request: your address, the headers (credentials hidden) and your browser."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import ua_parser
+from pydantic import BaseModel, Field
+from quart import Blueprint, request
+from quart_schema import validate_response
+
+from core.forms import FormInput
+from core.registry import Tool
+from core.render import render_tool
+
+TOOL = Tool(
+    slug="whoami",
+    title="Who am I",
+    category="Web",
+    keywords=("my ip", "ip address", "headers", "user agent", "browser", "request", "x-forwarded-for", "bot"),
+)
+bp = Blueprint("whoami", __name__)
+
+# Header values that are credentials: never echoed, even to their owner (pages get cached, screenshots shared).
+REDACTED_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
+REDACTED = "(redacted)"
+MAX_USER_AGENT = 1000  # characters given to the parser; the header itself is shown whole
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+class Header(BaseModel):
+    name: str = Field(description="Header name as received (HTTP/2 and Hypercorn give lowercase names).")
+    value: str = Field(description=f"The value, or '{REDACTED}' for Authorization, Cookie and Proxy-Authorization.")
+
+
+class Software(BaseModel):
+    family: str = Field(description="e.g. Chrome, Firefox, Googlebot; 'Other' when unknown.")
+    version: str | None = Field(description="Dotted version, e.g. 51.0.2704.103.")
+
+
+class Device(BaseModel):
+    family: str = Field(description="e.g. iPhone, Spider (a bot); 'Other' when unknown.")
+    brand: str | None
+    model: str | None
+
+
+class UserAgent(BaseModel):
+    string: str | None = Field(description="The User-Agent header; null when none was sent.")
+    browser: Software
+    os: Software
+    device: Device
+    is_bot: bool = Field(description="True when ua-parser files the agent under the 'Spider' device (crawlers).")
+
+
+class Whoami(BaseModel):
+    client_address: str | None = Field(
+        description="request.remote_addr: the client as seen after the trusted proxy hops (MYTOOLS_PROXY_HOPS)."
+    )
+    forwarded_for: str | None = Field(
+        description="The raw X-Forwarded-For header, for reference: its leftmost values are set by the client."
+    )
+    method: str
+    scheme: str
+    http_version: str
+    host: str
+    path: str
+    query_string: str
+    body_bytes: int = Field(description="Length of the request body that was received.")
+    headers: list[Header] = Field(description="Every request header, sorted by name.")
+    user_agent: UserAgent
+
+
+def visible_headers(raw: Iterable[tuple[str, str]]) -> list[Header]:
+    """Headers sorted by name (repeats kept in order), credential values replaced by a marker."""
+    rows = [Header(name=name, value=REDACTED if name.lower() in REDACTED_HEADERS else value) for name, value in raw]
+    return sorted(rows, key=lambda header: header.name.lower())
+
+
+def dotted(*parts: str | None) -> str | None:
+    present = [part for part in parts if part]
+    return ".".join(present) or None
+
+
+def describe_user_agent(string: str | None) -> UserAgent:
+    """Browser, OS and device from the User-Agent header, by ua-parser (uap-core's regexes)."""
+    found = ua_parser.parse((string or "")[:MAX_USER_AGENT])
+    agent, system, device = found.user_agent, found.os, found.device
+    return UserAgent(
+        string=string,
+        browser=Software(
+            family=agent.family if agent else "Other",
+            version=dotted(agent.major, agent.minor, agent.patch, agent.patch_minor) if agent else None,
+        ),
+        os=Software(
+            family=system.family if system else "Other",
+            version=dotted(system.major, system.minor, system.patch, system.patch_minor) if system else None,
+        ),
+        device=Device(
+            family=device.family if device else "Other",
+            brand=device.brand if device else None,
+            model=device.model if device else None,
+        ),
+        is_bot=bool(device and device.family == "Spider"),
+    )
+
+
+async def describe_request() -> Whoami:
+    # The ASGI scope's headers are exactly what arrived; request.headers also holds a Remote-Addr that
+    # Quart adds itself.
+    raw = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in request.scope.get("headers", [])]
+    body = await request.get_data() if request.method == "POST" else b""
+    return Whoami(
+        client_address=request.remote_addr,
+        forwarded_for=request.headers.get("X-Forwarded-For"),
+        method=request.method,
+        scheme=request.scheme,
+        http_version=request.http_version,
+        host=request.host,
+        path=request.path,
+        query_string=request.query_string.decode("latin-1"),
+        body_bytes=len(body),
+        headers=visible_headers(raw),
+        user_agent=describe_user_agent(request.headers.get("User-Agent")),
+    )
+
+
+@bp.get("/tools/whoami/")
+async def page():
+    response = await render_tool(TOOL, form=FormInput(None, {}, {}, ()), result=await describe_request(), share=None)
+    response.headers.update(NO_STORE)
+    return response
+
+
+@bp.route("/api/whoami", methods=["GET", "POST"])
+@validate_response(Whoami)
+async def api():
+    """What the server sees of this request: client address, method, headers (credentials redacted), user agent."""
+    return await describe_request(), 200, NO_STORE
