@@ -1,0 +1,75 @@
+"""Check a crontab expression, explain it in English and list its next runs in any time zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, Field, field_validator
+from quart import Blueprint
+from quart_schema import validate_request, validate_response
+
+from core.forms import ToolInputError, api_error, read_form
+from core.registry import Tool
+from core.render import render_tool, share_url
+from core.zones import canonical_zone, zone_names
+from tools.cron.schedule import CronOutput, next_runs
+
+TOOL = Tool(
+    slug="cron",
+    title="Cron",
+    category="Time",
+    keywords=("crontab", "schedule", "next run", "cron expression", "explain", "timezone", "dst"),
+)
+bp = Blueprint("cron", __name__)
+
+MAX_INPUT = 200
+
+
+class CronInput(BaseModel):
+    input: str = Field(
+        max_length=MAX_INPUT,
+        description="A 5-field crontab(5) expression (minute hour day-of-month month day-of-week) or a macro "
+        "(@hourly, @daily, @midnight, @weekly, @monthly, @yearly, @annually). 6-field (seconds) forms are refused.",
+    )
+    zone: str = Field(default="UTC", max_length=64, description="IANA time zone the schedule runs in.")
+    count: int = Field(default=10, ge=1, le=50, description="How many next runs to list, 1-50.")
+
+    @field_validator("zone")
+    @classmethod
+    def known_zone(cls, value: str) -> str:
+        return canonical_zone(value)
+
+
+def current_time() -> datetime:
+    """The clock the views read (tests replace it)."""
+    return datetime.now(UTC)
+
+
+@bp.route("/tools/cron/", methods=["GET", "POST"])
+async def page():
+    form = await read_form(CronInput)
+    result = None
+    if form.data:
+        try:
+            result = next_runs(form.data.input, form.data.zone, form.data.count, current_time())
+        except ToolInputError as exc:
+            form = form._replace(errors={exc.field: exc.message})
+    return await render_tool(
+        TOOL,
+        status=422 if form.errors else 200,
+        form=form,
+        result=result,
+        zones=zone_names(),
+        share=share_url(TOOL.page_url, {**form.values, "zone": form.data.zone}) if result else None,
+    )
+
+
+@bp.post("/api/cron")
+@validate_request(CronInput)
+@validate_response(CronOutput)
+async def api(data: CronInput):
+    """Explain a cron expression and list its next runs (after now) in a time zone."""
+    try:
+        return next_runs(data.input, data.zone, data.count, current_time())
+    except ToolInputError as exc:
+        return api_error(exc.message, exc.field, 422)

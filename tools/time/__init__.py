@@ -1,0 +1,96 @@
+"""Convert between epoch seconds/ms/µs/ns, ISO 8601 and RFC 2822, in any IANA time zone, relative to now."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, Field, field_validator
+from quart import Blueprint, request
+from quart_schema import validate_request, validate_response
+
+from core.forms import FormInput, ToolInputError, api_error, read_form
+from core.registry import Tool
+from core.render import render_tool, share_url
+from core.zones import canonical_zone, zone_names
+from tools.time.instant import TimeOutput, Unit, describe_instant
+
+TOOL = Tool(
+    slug="time",
+    title="Time",
+    category="Time",
+    keywords=("epoch", "unix", "timestamp", "iso 8601", "rfc 2822", "timezone", "utc", "dst", "milliseconds"),
+)
+bp = Blueprint("time", __name__)
+
+MAX_INPUT = 200
+
+
+class TimeInput(BaseModel):
+    input: str = Field(
+        max_length=MAX_INPUT,
+        description="Epoch digits (unit guessed by length unless `unit` says), ISO 8601, RFC 2822, or 'now'. "
+        "A date-time without an offset is read in `zone`.",
+    )
+    zone: str = Field(default="UTC", max_length=64, description="IANA time zone to show the instant in.")
+    unit: Unit = Field(
+        default="auto",
+        description="Unit of an epoch number: auto (<=11 digits s, 12-13 ms, 14-16 µs, 17-19 ns), s, ms, us or ns.",
+    )
+
+    @field_validator("zone")
+    @classmethod
+    def known_zone(cls, value: str) -> str:
+        return canonical_zone(value)
+
+
+def current_time() -> datetime:
+    """The clock the views read (tests replace it)."""
+    return datetime.now(UTC)
+
+
+async def read_time_form() -> FormInput:
+    """The form, where the "now" submit button (name="input", value="now") wins over the text box."""
+    form = await read_form(TimeInput)
+    if request.method == "POST" and "now" in (await request.form).getlist("input")[1:]:
+        values = {**form.values, "input": "now"}
+        errors = {k: v for k, v in form.errors.items() if k != "input"}
+        data = None if errors else TimeInput.model_validate(values)
+        form = form._replace(data=data, values=values, errors=errors)
+    return form
+
+
+@bp.route("/tools/time/", methods=["GET", "POST"])
+async def page():
+    form = await read_time_form()
+    result = None
+    if form.data:
+        try:
+            result = describe_instant(form.data.input, form.data.zone, form.data.unit, current_time())
+        except ToolInputError as exc:
+            form = form._replace(errors={exc.field: exc.message})
+    share = None
+    if result:
+        # "now" would mean another instant when the link is opened: the link carries the instant itself.
+        shared = {**form.values, "zone": form.data.zone}
+        if result.detected == "now":
+            shared["input"] = result.utc.iso
+        share = share_url(TOOL.page_url, shared)
+    return await render_tool(
+        TOOL,
+        status=422 if form.errors else 200,
+        form=form,
+        result=result,
+        zones=zone_names(),
+        share=share,
+    )
+
+
+@bp.post("/api/time")
+@validate_request(TimeInput)
+@validate_response(TimeOutput)
+async def api(data: TimeInput):
+    """Convert an epoch number, ISO 8601 or RFC 2822 time (or 'now') to every format, in UTC and one zone."""
+    try:
+        return describe_instant(data.input, data.zone, data.unit, current_time())
+    except ToolInputError as exc:
+        return api_error(exc.message, exc.field, 422)
