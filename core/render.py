@@ -26,5 +26,8 @@ async def render_tool(tool: Tool, status: int = 200, **context):
 def share_url(path: str, values: dict, secret_fields: tuple[str, ...] = ()) -> str | None:
     """A GET link that reproduces the result, or None when the input is too long for a URL."""
     shared = {k: v for k, v in values.items() if k not in secret_fields and v is not None}
+    # Encoding never shortens text: skip the (slow, for megabytes) encoding when it cannot fit.
+    if sum(len(str(v)) for v in shared.values()) > SHARE_URL_LIMIT:
+        return None
     url = f"{path}?{urlencode(shared, doseq=True)}"
     return url if len(url) <= SHARE_URL_LIMIT else None

@@ -1,0 +1,101 @@
+"""Convert data between JSON, YAML, TOML, XML and CSV, saying what each format cannot keep."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from quart import Blueprint
+from quart_schema import validate_request, validate_response
+
+from core.forms import ToolInputError, api_error, read_form
+from core.registry import Tool
+from core.render import render_tool, share_url
+from tools.convert.readers import read
+from tools.convert.writers import NAMES, write
+
+TOOL = Tool(
+    slug="convert",
+    title="Data converter",
+    category="Data",
+    keywords=("json", "yaml", "toml", "xml", "csv", "convert", "transform"),
+)
+bp = Blueprint("convert", __name__)
+log = logging.getLogger(__name__)
+
+# 1 MB: also the guard against YAML documents that are slow to parse (aliases are counted separately).
+MAX_INPUT = 1_000_000
+Format = Literal["json", "yaml", "toml", "xml", "csv"]
+FORMATS = tuple(NAMES)
+
+
+class ConvertInput(BaseModel):
+    input: str = Field(max_length=MAX_INPUT, description="The data, as text in the source format.")
+    source_format: Format = Field(default="json", description="The format of the input.")
+    target_format: Format = Field(default="yaml", description="The format to convert to.")
+
+
+class ConvertOutput(BaseModel):
+    source_format: Format
+    target_format: Format
+    result: str = Field(description="The data in the target format.")
+    notes: list[str] = Field(description="What the conversion changed or could not keep, in words.")
+
+
+def convert(data: ConvertInput) -> ConvertOutput:
+    """Read the input, then write it in the target format; raises ToolInputError naming the field."""
+    try:
+        value, read_notes = read(data.input, data.source_format)
+    except ToolInputError:
+        raise
+    except Exception as exc:  # a parser failing in a way this tool does not know yet: still no 500
+        log.exception("reading %s failed", data.source_format)
+        raise ToolInputError(f"The {NAMES[data.source_format]} could not be read: {exc}.") from None
+    try:
+        text, write_notes = write(value, data.target_format)
+    except ToolInputError:
+        raise
+    except Exception as exc:
+        log.exception("writing %s failed", data.target_format)
+        raise ToolInputError(
+            f"The data could not be written as {NAMES[data.target_format]}: {exc}.", "target_format"
+        ) from None
+    return ConvertOutput(
+        source_format=data.source_format,
+        target_format=data.target_format,
+        result=text,
+        notes=list(dict.fromkeys([*read_notes, *write_notes])),
+    )
+
+
+@bp.route("/tools/convert/", methods=["GET", "POST"])
+async def page():
+    form = await read_form(ConvertInput)
+    result = None
+    if form.data and form.data.input.strip():
+        try:
+            result = await asyncio.to_thread(convert, form.data)
+        except ToolInputError as exc:
+            form = form._replace(errors={exc.field: exc.message})
+    return await render_tool(
+        TOOL,
+        status=422 if form.errors else 200,
+        form=form,
+        result=result,
+        names=NAMES,
+        formats=FORMATS,
+        share=share_url(TOOL.page_url, form.values) if result else None,
+    )
+
+
+@bp.post("/api/convert")
+@validate_request(ConvertInput)
+@validate_response(ConvertOutput)
+async def api(data: ConvertInput):
+    """Convert data between JSON, YAML, TOML, XML and CSV; notes say what the target format could not keep."""
+    try:
+        return await asyncio.to_thread(convert, data)
+    except ToolInputError as exc:
+        return api_error(exc.message, exc.field, 422)
