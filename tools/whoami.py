@@ -16,7 +16,7 @@ from core.render import render_tool
 TOOL = Tool(
     slug="whoami",
     title="Who am I",
-    category="Web",
+    category="Network",
     keywords=("my ip", "ip address", "headers", "user agent", "browser", "request", "x-forwarded-for", "bot"),
 )
 bp = Blueprint("whoami", __name__)

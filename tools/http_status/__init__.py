@@ -14,7 +14,7 @@ from tools.http_status.codes import CLASSES, Status, by_class, search
 TOOL = Tool(
     slug="http-status",
     title="HTTP status codes",
-    category="Reference",
+    category="Network",
     keywords=("http", "status", "code", "404", "rfc 9110", "response", "error", "redirect"),
 )
 # The package cannot be named after the slug (a hyphen is not valid in a Python name); the blueprint is.
