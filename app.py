@@ -13,7 +13,6 @@ from quart_schema import HttpSecurityScheme, Info, QuartSchema
 from werkzeug.exceptions import BadRequest
 
 from core import apidocs, home, login
-from core.auth import load_bearer_user
 from core.cli import install_cli
 from core.config import ConfigError, Settings, load_settings
 from core.errors import install_error_handlers
@@ -78,7 +77,6 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
         security_schemes={"bearer": HttpSecurityScheme(scheme="bearer")},
         openapi_provider_class=ApiOnlyProvider,
     )
-    app.before_request(load_bearer_user)
     app.context_processor(template_globals)
     app.context_processor(current_tool)
     app.jinja_env.globals["is_htmx"] = is_htmx  # globals reach imported macros; context does not

@@ -92,21 +92,18 @@ async def user_for_token(token: str) -> int | None:
     return await get_db().fetch_val(query)
 
 
-async def load_bearer_user():
-    """Before each request: accept `Authorization: Bearer <token>`, refuse a wrong one."""
+def bearer_token() -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, if the request has one."""
     header = request.headers.get("Authorization", "")
-    if not header.lower().startswith("bearer "):
-        return None
-    user_id = await user_for_token(header[7:].strip())
-    if user_id is None:
-        return api_error("Invalid API token.", status=401)
-    g.api_user_id = user_id
-    return None
+    return header[7:].strip() if header.lower().startswith("bearer ") else None
 
 
 async def current_user_id() -> int | None:
-    """The owner making this request, by API token or login cookie."""
-    if g.get("api_user_id") is not None:
+    """The owner making this request, by API token or login cookie (the token is looked up once)."""
+    token = bearer_token()
+    if token is not None:
+        if "api_user_id" not in g:
+            g.api_user_id = await user_for_token(token)
         return g.api_user_id
     if await current_user.is_authenticated:
         return int(current_user.auth_id)
@@ -120,6 +117,8 @@ def owner_required(view):
     async def wrapper(*args, **kwargs):
         user_id = await current_user_id()
         if user_id is None:
+            if bearer_token() is not None:
+                return api_error("Invalid API token.", status=401)
             if request.path.startswith("/api/"):
                 return api_error("Log in or send an API token (Authorization: Bearer …).", status=401)
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -129,4 +128,3 @@ def owner_required(view):
     return wrapper
 
 
-__all__ = ["AuthUser", "owner_required", "current_user_id"]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from hypercorn.middleware import ProxyFixMiddleware
-from quart import Quart, current_app, g, request
+from quart import Quart, current_app, request
 
+from core.auth import bearer_token
 from core.forms import api_error
 
 CSP = (
@@ -35,7 +36,9 @@ def is_cross_site() -> bool:
 
 
 async def refuse_cross_site_writes():
-    if request.method in SAFE_METHODS or g.get("api_user_id") is not None:
+    # A bearer token is never attached by the browser on its own, and a cross-site page cannot
+    # add the header without a CORS preflight, which this app never grants.
+    if request.method in SAFE_METHODS or bearer_token() is not None:
         return None
     view = current_app.view_functions.get(request.endpoint or "")
     if view is not None and getattr(view, "csrf_exempt", False):

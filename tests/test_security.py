@@ -106,3 +106,15 @@ async def test_body_over_the_limit_gets_413_naming_the_limit(database_url):
         page = await client.post("/tools/hash/", form={"input": "x" * 5000})
         assert page.status_code == 413
         assert "the limit is 2 KB" in await page.get_data(as_text=True)
+
+
+async def test_bearer_header_is_only_checked_where_an_owner_is_needed(client, owner):
+    # A stateless tool ignores the header (a webhook sender or proxy may add its own token)...
+    stateless = await client.post("/api/hash", json={"input": "abc"}, headers={"Authorization": "Bearer nope"})
+    assert stateless.status_code == 200
+    # ...while an owner endpoint refuses a wrong token, even from another site's page.
+    owner_only = await client.post(
+        "/api/notes", json={"title": "x"}, headers={"Authorization": "Bearer nope", "Origin": "https://evil.example"}
+    )
+    assert owner_only.status_code == 401
+    assert (await owner_only.get_json())["error"]["message"] == "Invalid API token."
