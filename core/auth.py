@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from quart import g, redirect, request, url_for
-from quart_auth import AuthUser, current_user
+from quart_auth import current_user
 
 from core.db import get_db, metadata
 from core.forms import api_error
