@@ -7,7 +7,7 @@ import os
 import secrets
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -58,8 +58,12 @@ class Settings:
     max_content_length: int
     auto_migrate: bool
     proxy_hops: int
+    paste_anonymous: bool = False
+    paste_max_bytes: int = 1024 * 1024
+    hooks_max_requests: int = 100
+    hooks_max_body_bytes: int = 64 * 1024
+    hooks_bin_ttl_days: int = 7
     testing: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 def sqlite_path(url: str) -> str:
@@ -140,6 +144,13 @@ def _secret_key(env: Mapping[str, str], production: bool) -> tuple[str, bool]:
     return secrets.token_hex(32), True
 
 
+def current_settings() -> Settings:
+    """The settings of the app handling this request (tools read their settings here)."""
+    from quart import current_app
+
+    return current_app.config["MYTOOLS_SETTINGS"]
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Parse every setting; raises ConfigError with a one-line message."""
     env = os.environ if env is None else env
@@ -161,6 +172,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_content_length=_int(env, "MAX_CONTENT_LENGTH", 12 * 1024 * 1024, minimum=1024),
         auto_migrate=_bool(env, "MYTOOLS_AUTO_MIGRATE", database.is_sqlite),
         proxy_hops=_int(env, "MYTOOLS_PROXY_HOPS", 1 if env.get("DYNO") else 0),
+        paste_anonymous=_bool(env, "PASTE_ANONYMOUS", False),
+        paste_max_bytes=_int(env, "PASTE_MAX_BYTES", 1024 * 1024, minimum=1),
+        hooks_max_requests=_int(env, "HOOKS_MAX_REQUESTS", 100, minimum=1),
+        hooks_max_body_bytes=_int(env, "HOOKS_MAX_BODY_BYTES", 64 * 1024, minimum=0),
+        hooks_bin_ttl_days=_int(env, "HOOKS_BIN_TTL_DAYS", 7, minimum=1),
         testing=_bool(env, "TESTING", False),
     )
 
