@@ -126,5 +126,3 @@ def owner_required(view):
         return await view(*args, **kwargs)
 
     return wrapper
-
-

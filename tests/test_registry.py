@@ -71,3 +71,19 @@ async def test_disabled_tools_are_hidden_and_unreachable(tmp_path, sqlite_templa
         assert (await client.post("/api/hash", json={"input": "x"})).status_code == 404
         spec = await (await client.get("/api/openapi.json")).get_json()
         assert "/api/hash" not in spec["paths"]
+
+
+TOOLBOX = {
+    "hash", "encode", "url", "json", "convert", "uuid", "password", "jwt", "time", "cron", "regex", "diff", "qr",
+    "subnet", "case", "text-stats", "base", "markdown", "sql", "color", "lorem", "http-status", "whoami", "notes",
+}  # fmt: skip
+
+
+async def test_every_tool_is_on_the_home_page_and_in_the_api(tool_client):
+    page = await (await tool_client.get("/")).get_data(as_text=True)
+    spec = await (await tool_client.get("/api/openapi.json")).get_json()
+    for slug in TOOLBOX:
+        assert f'href="/tools/{slug}/"' in page, slug
+        assert any(path == f"/api/{slug}" or path.startswith(f"/api/{slug}/") for path in spec["paths"]), slug
+        response = await tool_client.get(f"/tools/{slug}/")
+        assert response.status_code in (200, 302), slug  # 302: notes sends visitors to the login page

@@ -1,0 +1,73 @@
+"""Test a Python regular expression: every match with its groups, highlighted in the text, and a re.sub preview."""
+
+from __future__ import annotations
+
+import asyncio
+
+from quart import Blueprint
+from quart_schema import validate_request, validate_response
+
+from core.forms import ToolInputError, api_error, read_form
+from core.registry import Tool
+from core.render import render_tool, share_url
+from tools.regex.engine import (
+    FLAGS,
+    MAX_LISTED,
+    RegexInput,
+    RegexOutput,
+    highlight,
+    run_regex,
+)
+
+TOOL = Tool(
+    slug="regex",
+    title="Regex tester",
+    category="Text",
+    keywords=("regular expression", "regexp", "re", "match", "groups", "sub", "replace", "python"),
+)
+bp = Blueprint("regex", __name__)
+
+FLAG_LETTERS = {"IGNORECASE": "i", "MULTILINE": "m", "DOTALL": "s", "VERBOSE": "x", "ASCII": "a"}
+
+
+async def run_in_thread(data: RegexInput) -> RegexOutput:
+    # The engine releases the GIL while it matches (concurrent=True), so a slow pattern does not hold up
+    # the other requests of this worker for the second it may take.
+    return await asyncio.to_thread(run_regex, data)
+
+
+@bp.route("/tools/regex/", methods=["GET", "POST"])
+async def page():
+    form = await read_form(RegexInput)
+    result = segments = None
+    if form.data:
+        data = form.data
+        if data.replacement == "":
+            data = data.model_copy(update={"replacement": None})  # the form's empty box: no substitution
+        try:
+            result = await run_in_thread(data)
+            segments = highlight(data.input, result.matches)
+        except ToolInputError as exc:
+            form = form._replace(errors={exc.field: exc.message})
+    return await render_tool(
+        TOOL,
+        status=422 if form.errors else 200,
+        form=form,
+        result=result,
+        segments=segments,
+        flag_names=list(FLAGS),
+        flag_letters=FLAG_LETTERS,
+        max_listed=MAX_LISTED,
+        share=share_url(TOOL.page_url, form.values) if result else None,
+    )
+
+
+@bp.post("/api/regex")
+@validate_request(RegexInput)
+@validate_response(RegexOutput)
+async def api(data: RegexInput):
+    """Run a Python regular expression: matches with numbered and named groups, and an optional re.sub result."""
+    try:
+        return await run_in_thread(data)
+    except ToolInputError as exc:
+        return api_error(exc.message, exc.field, 422)
