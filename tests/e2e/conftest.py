@@ -1,0 +1,88 @@
+"""End-to-end fixtures: a real Hypercorn server on PostgreSQL, driven by Debian's Chromium."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from serverutil import (
+    PG_URL,
+    PROJECT_ROOT,
+    Server,
+    free_port,
+    fresh_database,
+    server_env,
+    wait_for_status,
+    with_database,
+)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+OWNER, PASSWORD = "owner", "correct horse battery"
+SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """The site on a free port, one Hypercorn worker, a fresh PostgreSQL database, one owner."""
+    with fresh_database() as name:
+        env = server_env(
+            DATABASE_URL=with_database(PG_URL, name),
+            SECRET_KEY="e2e-" + "k" * 40,
+            MYTOOLS_AUTO_MIGRATE="true",
+            PASTE_ANONYMOUS="false",
+        )
+        created = subprocess.run(
+            [sys.executable, "-m", "quart", "--app", "app", "create-user", OWNER, "--password", PASSWORD],
+            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert created.returncode == 0, created.stderr
+        port = free_port()
+        server = Server([str(PROJECT_ROOT / ".venv/bin/hypercorn"), "app:app", "--bind", f"127.0.0.1:{port}"], env)
+        try:
+            base_url = f"http://127.0.0.1:{port}"
+            wait_for_status(server, f"{base_url}/healthz", timeout=60)
+            yield base_url
+        finally:
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(live_server):  # after the server: Playwright's loop must not be running during its setup
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (never download a browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def log_in(page) -> None:
+    page.goto("/login")
+    page.fill("#name", OWNER)
+    page.fill("#password", PASSWORD)
+    page.click("#main form button[type=submit]")
+    page.wait_for_url("**/")

@@ -1,0 +1,111 @@
+"""The site in a real browser: live updates, no-JS fallback, notes, narrow screens, accessibility."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import AXE, SCREENSHOTS, log_in
+
+pytestmark = pytest.mark.e2e
+
+TOOL_SLUGS = [
+    "hash", "encode", "url", "json", "convert", "uuid", "password", "jwt", "time", "cron", "regex", "diff", "qr",
+    "subnet", "case", "text-stats", "base", "markdown", "sql", "color", "lorem", "http-status", "whoami",
+]  # fmt: skip
+SHA256_ABC = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"  # FIPS 180-2 B.1
+
+
+def mark_document(page) -> None:
+    """A flag that survives htmx swaps but not a page load."""
+    page.evaluate("document.documentElement.dataset.e2eMarker = 'still-here'")
+
+
+def assert_same_document(page) -> None:
+    assert page.evaluate("document.documentElement.dataset.e2eMarker") == "still-here"
+
+
+def test_live_update_without_a_page_load(page):
+    page.goto("/tools/hash/")
+    mark_document(page)
+    page.fill("#input", "abc")
+    expect(page.locator("#digest-sha256")).to_have_text(SHA256_ABC)
+    page.fill("#input", "abd")
+    expect(page.locator("#digest-sha256")).not_to_have_text(SHA256_ABC)
+    assert_same_document(page)
+    page.screenshot(path=str(SCREENSHOTS / "hash.png"))
+
+
+def test_the_same_tool_without_javascript(browser, live_server):
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto("/tools/hash/")
+        page.fill("#input", "abc")
+        page.click("#main form button[type=submit]")
+        expect(page.locator("#digest-sha256")).to_have_text(SHA256_ABC)
+    finally:
+        context.close()
+
+
+def test_case_tool_live_and_screenshot(page):
+    page.goto("/tools/case/")
+    page.fill("#input", "parse HTTP response")
+    expect(page.locator("#case-snake")).to_have_text("parse_http_response")
+    page.screenshot(path=str(SCREENSHOTS / "case.png"))
+
+
+def test_login_create_edit_and_list_a_note(page):
+    log_in(page)
+    page.goto("/tools/notes/new")
+    page.fill("#title", "E2E shopping list")
+    page.fill("#body", "- milk\n- **eggs**")
+    page.click("#main form button[type=submit]")
+    expect(page.locator(".note-body strong")).to_have_text("eggs")
+    page.get_by_role("button", name="Edit").click()
+    page.fill("#title", "E2E groceries")
+    page.click("#main form button[type=submit]")
+    expect(page.locator("article h2")).to_have_text("E2E groceries")
+    page.goto("/tools/notes/")
+    expect(page.get_by_role("link", name="E2E groceries")).to_be_visible()
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/api/", *[f"/tools/{slug}/" for slug in TOOL_SLUGS]])
+def test_no_horizontal_scroll_at_360_px(browser, live_server, path):
+    context = browser.new_context(base_url=live_server, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    try:
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{path} is {width} px wide"
+    finally:
+        context.close()
+
+
+def run_axe(browser, live_server, path: str) -> list[dict]:
+    # axe is injected as a script, which the site's CSP rightly forbids: this context bypasses it.
+    context = browser.new_context(base_url=live_server, bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => JSON.stringify(await axe.run(document))")
+        violations = json.loads(result)["violations"]
+        return [v for v in violations if v["impact"] in ("serious", "critical")]
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/api/", *[f"/tools/{slug}/" for slug in TOOL_SLUGS]])
+def test_axe_finds_no_serious_violations(browser, live_server, path):
+    serious = run_axe(browser, live_server, path)
+    summary = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
+    assert serious == [], summary
+
+
+def test_home_page_screenshot(page):
+    page.goto("/")
+    expect(page.locator("h2").first).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "home.png"))
