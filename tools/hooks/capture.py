@@ -1,0 +1,56 @@
+"""The public capture endpoint: records any request sent to /hooks/<bin_id>[/anything]."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from quart import Response, request
+
+from core.config import current_settings
+from core.security import csrf_exempt
+from tools.hooks import NO_STORE, bp, store
+from tools.hooks.display import decode_text
+
+CAPTURE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+NO_BODY_STATUSES = {204, 304}
+# The owner chooses the answer's type and body: as a sandboxed document it can run no script at this origin.
+CAPTURE_HEADERS = {**NO_STORE, "Content-Security-Policy": "default-src 'none'; sandbox"}
+
+
+def plain(message: str, status: int) -> Response:
+    return Response(message + "\n", status, content_type="text/plain; charset=utf-8", headers=NO_STORE)
+
+
+def captured_request(body: bytes, max_body: int) -> dict:
+    """What is stored of this request: exactly what arrived (headers from the ASGI scope, in order)."""
+    raw_path = request.scope.get("raw_path") or quote(request.path).encode()
+    return {
+        "method": request.method,
+        "path": decode_text(raw_path),
+        "query": decode_text(request.query_string),
+        "headers": [(decode_text(name), decode_text(value)) for name, value in request.scope.get("headers", [])],
+        "body": body[:max_body],
+        "body_size": len(body),
+        "client_address": (request.remote_addr or "")[:64] or None,
+    }
+
+
+# strict_slashes=False: "/hooks/<id>/" is captured too, never redirected (a 308 would make senders resend).
+@bp.route("/hooks/<bin_id>", methods=CAPTURE_METHODS, strict_slashes=False)
+@bp.route("/hooks/<bin_id>/<path:rest>", methods=CAPTURE_METHODS)
+@csrf_exempt  # webhook senders are other sites; no login, and an Authorization header is just data here
+async def capture(bin_id: str, rest: str = ""):
+    settings = current_settings()
+    body = await request.get_data()
+    hook_bin = await store.count_capture(bin_id)
+    if hook_bin is None:
+        return plain("No bin with this id.", 404)
+    if store.is_expired(hook_bin):
+        await store.delete_bin(bin_id)  # purge on access
+        return plain("This bin has expired.", 410)
+    await store.store_capture(
+        bin_id, settings.hooks_max_requests, **captured_request(body, settings.hooks_max_body_bytes)
+    )
+    status = hook_bin["response_status"]
+    answer = "" if request.method == "HEAD" or status in NO_BODY_STATUSES else hook_bin["response_body"]
+    return Response(answer, status, content_type=hook_bin["response_content_type"], headers=CAPTURE_HEADERS)

@@ -1,0 +1,19 @@
+"""Short links: your own URL shortener with expiry, visit limits, QR codes and click statistics."""
+
+from __future__ import annotations
+
+from quart import Blueprint
+
+from core.registry import Tool
+
+TOOL = Tool(
+    slug="links",
+    title="Short links",
+    category="Web services",
+    keywords=("url shortener", "short url", "redirect", "alias", "qr", "clicks", "statistics"),
+    login_required=True,
+)
+bp = Blueprint("links", __name__, cli_group=None)
+
+# The views register their routes on bp (imported last: they import bp and TOOL from here).
+from tools.links import api, pages, public  # noqa: E402, F401

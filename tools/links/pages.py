@@ -1,0 +1,125 @@
+"""The owner's pages: create and list at /tools/links/, one link's statistics and settings below it."""
+
+from __future__ import annotations
+
+from quart import Response, abort, flash, g, redirect, render_template, request, url_for
+
+from core.auth import owner_required
+from core.forms import FormInput, ToolInputError, read_form
+from core.render import render_tool
+from tools.links import TOOL, bp, service, store
+from tools.links.images import clicks_chart, qr_svg
+from tools.links.schemas import LinkInput, LinkSettings
+
+PRIVATE = {"Cache-Control": "private, no-store"}
+
+
+async def index_page(form: FormInput, status: int = 200):
+    query = request.args.get("q", "").strip()
+    found = await store.list_links(g.user_id, query)
+    rows = [service.link_summary(link) for link in found]
+    response = await render_tool(TOOL, status=status, form=form, links=rows, query=query)
+    response.headers.update(PRIVATE)
+    return response
+
+
+@bp.get("/tools/links/")
+@owner_required
+async def index():
+    return await index_page(FormInput(None, {}, {}, tuple(LinkInput.model_fields)))
+
+
+@bp.post("/tools/links/")
+@owner_required
+async def create():
+    form = await read_form(LinkInput, query=False)
+    if form.data is None:
+        return await index_page(form, 422)
+    try:
+        link = await service.create(g.user_id, form.data)
+    except ToolInputError as exc:
+        status = 409 if isinstance(exc, service.AliasTakenError) else 422
+        return await index_page(form._replace(errors={exc.field: exc.message}), status)
+    await flash(f"Short link created: {service.short_url(link['code'])}")
+    return redirect(url_for("links.show", code=link["code"]))
+
+
+async def owned_link_or_404(code: str) -> dict:
+    link = await store.get_link(g.user_id, code)
+    if link is None:
+        abort(404)
+    return link
+
+
+def settings_values(link: dict) -> dict:
+    expires = link["expires_at"].strftime("%Y-%m-%dT%H:%M") if link["expires_at"] else ""
+    return {
+        "target": link["target"],
+        "permanent": link["permanent"],
+        "expires_at": expires,
+        "max_visits": "" if link["max_visits"] is None else link["max_visits"],
+    }
+
+
+async def show_page(link: dict, form: FormInput | None = None, status: int = 200):
+    statistics = await store.click_statistics(link["id"])
+    out = service.link_out(link)
+    chart = clicks_chart(statistics["per_day"], f"Clicks per day for /s/{link['code']}, last 30 days (UTC)")
+    form = form or FormInput(None, settings_values(link), {}, tuple(LinkSettings.model_fields))
+    body = await render_template(
+        "links/show.html", link=out, statistics=statistics, chart=chart, qr=qr_svg(out.short_url), form=form
+    )
+    return body, status, PRIVATE
+
+
+@bp.get("/tools/links/<code>")
+@owner_required
+async def show(code: str):
+    return await show_page(await owned_link_or_404(code))
+
+
+@bp.post("/tools/links/<code>")
+@owner_required
+async def edit(code: str):
+    link = await owned_link_or_404(code)
+    form = await read_form(LinkSettings, query=False)
+    if form.data is not None:
+        try:
+            changes = service.checked_settings(form.data, set(LinkSettings.model_fields))
+        except ToolInputError as exc:
+            form = form._replace(errors={exc.field: exc.message})
+    if form.errors:
+        return await show_page(link, form, 422)
+    await store.update_link(g.user_id, code, changes)
+    await flash("Link saved.")
+    return redirect(url_for("links.show", code=link["code"]))
+
+
+@bp.post("/tools/links/<code>/disable")
+@owner_required
+async def toggle(code: str):
+    """Disable (or, with disabled=false, enable) a link."""
+    disabled = (await request.form).get("disabled", "true") != "false"
+    link = await store.update_link(g.user_id, code, {"disabled": disabled})
+    if link is None:
+        abort(404)
+    await flash("Link disabled: it now answers 410 Gone." if disabled else "Link enabled.")
+    return redirect(url_for("links.show", code=link["code"]))
+
+
+@bp.post("/tools/links/<code>/delete")
+@owner_required
+async def delete(code: str):
+    if not await store.delete_link(g.user_id, code):
+        abort(404)
+    await flash("Link deleted, with its statistics.")
+    return redirect(url_for("links.index"))
+
+
+@bp.get("/tools/links/<code>/qr.svg")
+@owner_required
+async def qr_download(code: str):
+    link = await owned_link_or_404(code)
+    body = qr_svg(service.short_url(link["code"]), inline=False)
+    headers = {"Content-Disposition": f'attachment; filename="qr-{link["code"]}.svg"', **PRIVATE}
+    return Response(body, mimetype="image/svg+xml", headers=headers)

@@ -1,0 +1,109 @@
+"""Short-link rules as pure functions: codes, aliases, targets, referrers and bot detection."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import secrets
+from urllib.parse import unquote, urlsplit
+
+import ua_parser
+from werkzeug.urls import iri_to_uri
+
+from core.forms import ToolInputError
+
+# No look-alikes: no 0/o, 1/l/i; lowercase only, so a code read aloud or retyped still works.
+ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+CODE_LENGTH = 7  # 31**7 ≈ 2.75e10 codes: a collision is rare, and retried when it happens
+MAX_CODE = 64
+ALIAS = re.compile(r"[A-Za-z0-9_-]{3,64}")
+RESERVED_ALIASES = frozenset(
+    {"admin", "api", "edit", "help", "login", "logout", "new", "qr", "s", "static", "stats", "tools", "www"}
+)
+MAX_TARGET = 2048
+SHORT_PATH = "/s/"
+# Link-preview fetchers that ua-parser may not file under "Spider"; counted apart like crawlers.
+PREVIEW_FETCHERS = re.compile(
+    r"Slackbot|Slack-ImgProxy|Twitterbot|facebookexternalhit|Discordbot|WhatsApp|TelegramBot|LinkedInBot",
+    re.IGNORECASE,
+)
+MAX_USER_AGENT = 512  # characters given to ua-parser
+MAX_REFERRER_HOST = 255
+
+
+def generate_code() -> str:
+    """A random code of CODE_LENGTH characters from ALPHABET."""
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def clean_alias(alias: str) -> str:
+    """The alias as stored (lowercase: codes are case-insensitive); raises ToolInputError."""
+    if not ALIAS.fullmatch(alias):
+        raise ToolInputError("an alias has 3 to 64 characters: letters, digits, - and _", "alias")
+    alias = alias.lower()
+    if alias in RESERVED_ALIASES:
+        raise ToolInputError(f"the alias {alias!r} is reserved: choose another one", "alias")
+    return alias
+
+
+def clean_target(url: str, own_host: str) -> str:
+    """The target as a plain-ASCII http(s) URL; refuses other schemes and links to our own /s/ path."""
+    url = url.strip()
+    if re.search(r"[\s\x00-\x1f\x7f]", url):
+        raise ToolInputError("a URL has no spaces or control characters", "target")
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ToolInputError("only http:// and https:// addresses can be shortened", "target")
+    if not parts.hostname:
+        raise ToolInputError("the address needs a host name, e.g. https://example.com/page", "target")
+    if parts.username is not None or parts.password is not None:
+        # https://trusted.example@evil.example/ goes to evil.example: a classic disguise.
+        raise ToolInputError("an address with a user name or password (user@host) is not accepted", "target")
+    try:
+        uri = iri_to_uri(url)  # IDN hosts to punycode, other non-ASCII percent-encoded
+    except ValueError:
+        raise ToolInputError("the host name is not valid", "target") from None
+    if len(uri) > MAX_TARGET:
+        raise ToolInputError(f"the address is longer than {MAX_TARGET} characters", "target")
+    if points_to_short_links(uri, own_host):
+        raise ToolInputError("a short link cannot point to another short link of this site", "target")
+    return uri
+
+
+def points_to_short_links(uri: str, own_host: str) -> bool:
+    """True when the URL is on this site's host and its path (decoded, normalised) is under /s/."""
+    parts = urlsplit(uri)
+    default_port = {"http": 80, "https": 443}[parts.scheme.lower()]
+    try:
+        port = parts.port or default_port
+    except ValueError:
+        return False
+    own = urlsplit("//" + own_host)
+    own_port = own.port if own.port is not None else None
+    if (parts.hostname or "").rstrip(".") != (own.hostname or "").rstrip("."):
+        return False
+    if own_port is not None and own_port != port:
+        return False
+    path = posixpath.normpath("/" + unquote(parts.path).lstrip("/"))
+    return (path + "/").startswith(SHORT_PATH)
+
+
+def referrer_host(referer: str | None) -> str | None:
+    """The host of a Referer header (lowercase), or None when absent or unparsable."""
+    if not referer:
+        return None
+    try:
+        host = urlsplit(referer.strip()).hostname
+    except ValueError:
+        return None
+    return host[:MAX_REFERRER_HOST] if host else None
+
+
+def is_bot(user_agent: str | None) -> bool:
+    """Crawlers (ua-parser's "Spider" device), link-preview fetchers, and requests without a User-Agent."""
+    if not user_agent:
+        return True  # every browser sends one
+    if PREVIEW_FETCHERS.search(user_agent):
+        return True
+    device = ua_parser.parse_device(user_agent[:MAX_USER_AGENT])
+    return device is not None and device.family == "Spider"

@@ -1,0 +1,276 @@
+"""The links and clicks tables and the queries on them (one code path for SQLite and PostgreSQL).
+
+A click is one appended row, written with one INSERT: it takes no lock on the link row that
+another redirect waits for (PostgreSQL's foreign-key check takes a FOR KEY SHARE lock, which
+other inserts and ordinary UPDATEs of the link do not conflict with). Statistics are GROUP BY
+queries over those rows. The one exception is a link with a maximum visit count: there the
+visit is claimed with an atomic `UPDATE … SET visits = visits + 1 WHERE visits < max_visits`,
+which must lock the row briefly so that the limit is never exceeded.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
+
+import asyncpg
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+from core.db import get_db, metadata
+from tools.links import rules
+
+links = sa.Table(
+    "links",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("owner_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("code", sa.String(64), nullable=False, unique=True),
+    sa.Column("target", sa.String(rules.MAX_TARGET), nullable=False),
+    sa.Column("permanent", sa.Boolean, nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("max_visits", sa.Integer, nullable=True),
+    # Claimed visits; only counted (atomically) for links with max_visits.
+    sa.Column("visits", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+clicks = sa.Table(
+    "clicks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("link_id", sa.Integer, sa.ForeignKey("links.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("clicked_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("referrer_host", sa.String(rules.MAX_REFERRER_HOST), nullable=True),
+    sa.Column("is_bot", sa.Boolean, nullable=False),
+    sa.Index("ix_clicks_link_id_clicked_at", "link_id", "clicked_at"),
+)
+
+COLUMNS = (
+    links.c.id,
+    links.c.code,
+    links.c.target,
+    links.c.permanent,
+    links.c.disabled,
+    links.c.expires_at,
+    links.c.max_visits,
+    links.c.visits,
+    links.c.created_at,
+    links.c.updated_at,
+)
+# What the redirect needs, and nothing more.
+REDIRECT_COLUMNS = (
+    links.c.id,
+    links.c.target,
+    links.c.permanent,
+    links.c.disabled,
+    links.c.expires_at,
+    links.c.max_visits,
+)
+MAX_ATTEMPTS = 8
+LIST_LIMIT = 200
+CHART_DAYS = 30
+TOP_REFERRERS = 10
+
+
+class AliasTaken(Exception):
+    """The custom alias (or, after every retry, a generated code) is already used."""
+
+
+class utc_day(FunctionElement):
+    """The UTC day of a timestamp as 'YYYY-MM-DD' (SQLite stores UTC text; PostgreSQL converts from timestamptz)."""
+
+    inherit_cache = True
+    type = sa.String()
+
+
+@compiles(utc_day)
+def _utc_day_default(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(utc_day, "postgresql")
+def _utc_day_postgresql(element, compiler, **kw):
+    return f"to_char(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+
+
+def utc(moment: datetime | None) -> datetime | None:
+    """SQLite gives naive datetimes back; they were stored as UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def as_dict(row) -> dict | None:
+    if row is None:
+        return None
+    link = dict(row._mapping)
+    for key in ("expires_at", "created_at", "updated_at"):
+        if key in link:
+            link[key] = utc(link[key])
+    return link
+
+
+def is_code_taken(exc: Exception) -> bool:
+    """True for the unique-constraint violation on links.code, as each driver reports it."""
+    if isinstance(exc, asyncpg.UniqueViolationError):
+        return exc.constraint_name == "uq_links_code"
+    return isinstance(exc, sqlite3.IntegrityError) and "links.code" in str(exc)
+
+
+async def insert_link(owner_id: int, code: str, settings: dict) -> dict:
+    now = datetime.now(UTC)
+    query = (
+        sa.insert(links)
+        .values(owner_id=owner_id, code=code, visits=0, created_at=now, updated_at=now, **settings)
+        .returning(*COLUMNS)
+    )
+    return as_dict(await get_db().fetch_one(query))
+
+
+async def create_link(owner_id: int, alias: str | None, settings: dict) -> dict:
+    """Insert a link under `alias`, or under a generated code retried until the unique constraint accepts it.
+
+    settings: target, permanent, disabled, expires_at, max_visits.
+    """
+    if alias is not None:
+        try:
+            return await insert_link(owner_id, alias, settings)
+        except (asyncpg.UniqueViolationError, sqlite3.IntegrityError) as exc:
+            if is_code_taken(exc):
+                raise AliasTaken(alias) from None
+            raise
+    for _ in range(MAX_ATTEMPTS):
+        try:
+            return await insert_link(owner_id, rules.generate_code(), settings)
+        except (asyncpg.UniqueViolationError, sqlite3.IntegrityError) as exc:
+            if not is_code_taken(exc):
+                raise
+    raise AliasTaken("no free code found")
+
+
+async def find_for_redirect(code: str) -> dict | None:
+    return as_dict(await get_db().fetch_one(sa.select(*REDIRECT_COLUMNS).where(links.c.code == code)))
+
+
+async def claim_visit(link_id: int) -> bool:
+    """Count one visit of a link with max_visits; False when it is used up (atomic under concurrency)."""
+    query = (
+        sa.update(links)
+        .where(links.c.id == link_id, links.c.visits < links.c.max_visits)
+        .values(visits=links.c.visits + 1)
+        .returning(links.c.visits)
+    )
+    return await get_db().fetch_val(query) is not None
+
+
+async def visits_left(link_id: int) -> bool:
+    query = sa.select(links.c.id).where(links.c.id == link_id, links.c.visits < links.c.max_visits)
+    return await get_db().fetch_val(query) is not None
+
+
+async def record_click(link_id: int, referrer_host: str | None, is_bot: bool) -> None:
+    query = sa.insert(clicks).values(
+        link_id=link_id, clicked_at=datetime.now(UTC), referrer_host=referrer_host, is_bot=is_bot
+    )
+    await get_db().execute(query)
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def human_clicks(link_id) -> sa.ScalarSelect:
+    return (
+        sa.select(sa.func.count())
+        .select_from(clicks)
+        .where(clicks.c.link_id == link_id, clicks.c.is_bot == sa.false())
+        .scalar_subquery()
+    )
+
+
+async def list_links(owner_id: int, search: str = "") -> list[dict]:
+    """The owner's links, newest first, with their human click count; `search` matches code or target."""
+    query = sa.select(*COLUMNS, human_clicks(links.c.id).label("clicks")).where(links.c.owner_id == owner_id)
+    for word in search.split():
+        pattern = f"%{escape_like(word)}%"
+        query = query.where(
+            sa.or_(links.c.code.ilike(pattern, escape="\\"), links.c.target.ilike(pattern, escape="\\"))
+        )
+    query = query.order_by(links.c.created_at.desc(), links.c.id.desc()).limit(LIST_LIMIT)
+    return [as_dict(row) for row in await get_db().fetch_all(query)]
+
+
+async def get_link(owner_id: int, code: str) -> dict | None:
+    query = sa.select(*COLUMNS).where(links.c.code == code.lower(), links.c.owner_id == owner_id)
+    return as_dict(await get_db().fetch_one(query))
+
+
+async def update_link(owner_id: int, code: str, changes: dict) -> dict | None:
+    """Apply `changes` (any of target, permanent, disabled, expires_at, max_visits); None when not found."""
+    query = (
+        sa.update(links)
+        .where(links.c.code == code.lower(), links.c.owner_id == owner_id)
+        .values(**changes, updated_at=datetime.now(UTC))
+        .returning(*COLUMNS)
+    )
+    return as_dict(await get_db().fetch_one(query))
+
+
+async def delete_link(owner_id: int, code: str) -> bool:
+    db = get_db()
+    # SQLite does not enforce ON DELETE CASCADE without a per-connection pragma: delete the clicks here.
+    async with db.transaction():
+        link_id = await db.fetch_val(
+            sa.delete(links).where(links.c.code == code.lower(), links.c.owner_id == owner_id).returning(links.c.id)
+        )
+        if link_id is None:
+            return False
+        await db.execute(sa.delete(clicks).where(clicks.c.link_id == link_id))
+    return True
+
+
+def last_days(today: date, count: int) -> list[date]:
+    return [today - timedelta(days=count - 1 - i) for i in range(count)]
+
+
+async def click_statistics(link_id: int, today: date | None = None) -> dict:
+    """Totals (humans and bots apart), clicks per UTC day for CHART_DAYS days, and the top referrer hosts."""
+    db = get_db()
+    today = today or datetime.now(UTC).date()
+    days = last_days(today, CHART_DAYS)
+    since = datetime.combine(days[0], datetime.min.time(), tzinfo=UTC)
+    of_link = clicks.c.link_id == link_id
+    totals = {
+        bool(row.is_bot): row.n
+        for row in await db.fetch_all(
+            sa.select(clicks.c.is_bot, sa.func.count().label("n")).where(of_link).group_by(clicks.c.is_bot)
+        )
+    }
+    day: ColumnElement = utc_day(clicks.c.clicked_at).label("day")
+    per_day_rows = await db.fetch_all(
+        sa.select(day, clicks.c.is_bot, sa.func.count().label("n"))
+        .where(of_link, clicks.c.clicked_at >= since)
+        .group_by(day, clicks.c.is_bot)
+    )
+    per_day = {d.isoformat(): {"day": d, "clicks": 0, "bots": 0} for d in days}
+    for row in per_day_rows:
+        if row.day in per_day:
+            per_day[row.day]["bots" if row.is_bot else "clicks"] += row.n
+    count = sa.func.count().label("n")
+    referrers = await db.fetch_all(
+        sa.select(clicks.c.referrer_host, count)
+        .where(of_link, clicks.c.is_bot == sa.false())
+        .group_by(clicks.c.referrer_host)
+        .order_by(count.desc(), sa.func.coalesce(clicks.c.referrer_host, ""))
+        .limit(TOP_REFERRERS)
+    )
+    return {
+        "total": totals.get(False, 0),
+        "bots": totals.get(True, 0),
+        "per_day": list(per_day.values()),
+        "top_referrers": [{"host": row.referrer_host, "clicks": row.n} for row in referrers],
+    }
