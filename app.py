@@ -12,15 +12,19 @@ from quart_auth import QuartAuth, current_user
 from quart_schema import HttpSecurityScheme, Info, QuartSchema
 from werkzeug.exceptions import BadRequest
 
-from core import apidocs, home, login
+from core import account, apidocs, home, login
+from core.auth import SessionUser
 from core.cli import install_cli
 from core.config import ConfigError, Settings, load_settings
 from core.errors import install_error_handlers
+from core.favorites import install_favorites
+from core.home import tool_index_url
 from core.lifecycle import install_database
 from core.openapi import ApiOnlyProvider
 from core.registry import current_tool, register_tools
 from core.render import is_htmx
 from core.security import install_security
+from core.static import install_compression, install_static
 
 log = logging.getLogger("mytools")
 
@@ -66,7 +70,7 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     app.request_class = Request
     configure(app, settings)
     install_database(app, settings)
-    QuartAuth(app)
+    QuartAuth(app, user_class=SessionUser)  # the cookie names a login session that logout can end
     QuartSchema(
         app,
         openapi_path="/api/openapi.json",
@@ -80,12 +84,16 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     app.context_processor(template_globals)
     app.context_processor(current_tool)
     app.jinja_env.globals["is_htmx"] = is_htmx  # globals reach imported macros; context does not
+    app.jinja_env.globals["tool_index_url"] = tool_index_url
     install_security(app, settings.proxy_hops)
+    install_static(app)
     install_error_handlers(app)
-    for blueprint in (home.bp, login.bp, apidocs.bp):
+    for blueprint in (home.bp, login.bp, account.bp, apidocs.bp):
         app.register_blueprint(blueprint)
     register_tools(app, settings.disabled_tools)
+    install_favorites(app)
     install_cli(app)
+    install_compression(app)  # after install_security: gzip wraps ProxyFix, the outermost layer
     return app
 
 

@@ -1,10 +1,10 @@
-"""The cold-start baseline: a bare Quart app with the same /healthz path and no database."""
+"""The baseline: a bare Quart app with one trivial route, /healthz (GET, and POST for the API benchmark)."""
 
 from quart import Quart
 
 app = Quart(__name__)
 
 
-@app.get("/healthz")
+@app.route("/healthz", methods=["GET", "POST"])
 async def healthz():
     return {"status": "ok"}

@@ -1,20 +1,24 @@
-"""Owner accounts: argon2 passwords, login sessions (quart-auth) and hashed API tokens."""
+"""Owner accounts: argon2 passwords, revocable login sessions and hashed API tokens."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache, wraps
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from quart import g, redirect, request, url_for
-from quart_auth import current_user
+from quart_auth import Action, AuthUser, current_user
 
 from core.db import get_db, metadata
+from core.errors import DatabaseOutage, is_database_outage
 from core.forms import api_error
+
+log = logging.getLogger("mytools.auth")
 
 users = sa.Table(
     "users",
@@ -32,9 +36,25 @@ api_tokens = sa.Table(
     sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False, server_default=""),
+    sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+# One row per login: the cookie carries the random session id, the table only its SHA-256.
+login_sessions = sa.Table(
+    "login_sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 TOKEN_PREFIX = "mt_"
+MIN_PASSWORD_LENGTH = 8
+MAX_TOKEN_NAME = 100
+# last_seen_at / last_used_at are written at most this often, so most requests stay one read.
+TOUCH_EVERY = timedelta(minutes=1)
 password_hasher = PasswordHasher()
 
 
@@ -48,22 +68,42 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything here is stored in UTC."""
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+def is_stale(moment: datetime | None) -> bool:
+    return moment is None or now() - aware(moment) >= TOUCH_EVERY
+
+
 def hash_token(token: str) -> str:
-    """API tokens are 256 random bits, so one SHA-256 is enough to store them safely."""
+    """Tokens and session ids are 256 random bits, so one SHA-256 is enough to store them safely."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def validate_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
 
 
 async def create_user(name: str, password: str) -> int:
     if not name or len(name) > 64:
         raise ValueError("the user name must be 1 to 64 characters")
-    if len(password) < 8:
-        raise ValueError("the password must be at least 8 characters")
+    validate_password(password)
     db = get_db()
     if await db.fetch_val(sa.select(users.c.id).where(users.c.name == name)) is not None:
         raise ValueError(f"a user named {name!r} already exists")
     return await db.execute(
         sa.insert(users).values(name=name, password_hash=password_hasher.hash(password), created_at=now())
     )
+
+
+async def user_id_by_name(name: str) -> int:
+    user_id = await get_db().fetch_val(sa.select(users.c.id).where(users.c.name == name))
+    if user_id is None:
+        raise ValueError(f"no user named {name!r}")
+    return user_id
 
 
 async def check_password(name: str, password: str) -> int | None:
@@ -76,20 +116,160 @@ async def check_password(name: str, password: str) -> int | None:
     return row.id if row else None
 
 
-async def create_token(name: str) -> str:
-    """A new API token for the user; only its hash is stored."""
+async def password_matches(user_id: int, password: str) -> bool:
+    stored = await get_db().fetch_val(sa.select(users.c.password_hash).where(users.c.id == user_id))
+    try:
+        return password_hasher.verify(stored or dummy_hash(), password) and stored is not None
+    except (VerifyMismatchError, InvalidHashError):
+        return False
+
+
+async def set_password(user_id: int, password: str, keep_session: str | None = None) -> int:
+    """Store a new password and end every login session of the user but `keep_session`; returns how many ended."""
+    validate_password(password)
+    password_hash = password_hasher.hash(password)  # before the transaction: argon2 takes a while
     db = get_db()
-    user_id = await db.fetch_val(sa.select(users.c.id).where(users.c.name == name))
-    if user_id is None:
-        raise ValueError(f"no user named {name!r}")
+    async with db.transaction():
+        await db.execute(sa.update(users).where(users.c.id == user_id).values(password_hash=password_hash))
+        count = await end_other_sessions(user_id, keep_session)
+    log.info("password changed for user %d; %d other login sessions ended", user_id, count)
+    return count
+
+
+# --- login sessions ----------------------------------------------------------------------
+
+
+async def start_session(user_id: int, max_age: timedelta) -> str:
+    """A new login session; returns its id (for the signed cookie), stores only its hash."""
+    session_id = secrets.token_urlsafe(32)
+    db = get_db()
+    moment = now()
+    # Sessions whose cookie has expired anyway are of no use: drop them while we are here.
+    await db.execute(
+        login_sessions.delete().where(
+            login_sessions.c.user_id == user_id, login_sessions.c.created_at < moment - max_age
+        )
+    )
+    await db.execute(
+        sa.insert(login_sessions).values(
+            id=hash_token(session_id), user_id=user_id, created_at=moment, last_seen_at=moment
+        )
+    )
+    return session_id
+
+
+async def end_session(session_id: str) -> None:
+    await get_db().execute(login_sessions.delete().where(login_sessions.c.id == hash_token(session_id)))
+
+
+async def end_other_sessions(user_id: int, keep_session: str | None) -> int:
+    """End the user's login sessions but `keep_session`; returns how many ended."""
+    condition = login_sessions.c.user_id == user_id
+    if keep_session is not None:
+        condition = sa.and_(condition, login_sessions.c.id != hash_token(keep_session))
+    ended = await get_db().fetch_all(login_sessions.delete().where(condition).returning(login_sessions.c.id))
+    return len(ended)
+
+
+async def count_sessions(user_id: int) -> int:
+    query = sa.select(sa.func.count()).select_from(login_sessions).where(login_sessions.c.user_id == user_id)
+    return await get_db().fetch_val(query)
+
+
+async def user_for_session(session_id: str) -> int | None:
+    """The user of a live login session (one indexed read; last_seen_at is refreshed now and then)."""
+    key = hash_token(session_id)
+    db = get_db()
+    row = await db.fetch_one(
+        sa.select(login_sessions.c.user_id, login_sessions.c.last_seen_at).where(login_sessions.c.id == key)
+    )
+    if row is None:
+        return None
+    if is_stale(row.last_seen_at):
+        await db.execute(sa.update(login_sessions).where(login_sessions.c.id == key).values(last_seen_at=now()))
+    return row.user_id
+
+
+class SessionUser(AuthUser):
+    """quart-auth's user: auth_id is a login session id, checked against login_sessions once per request."""
+
+    def __init__(self, auth_id: str | None, action: Action = Action.PASS, user_id: int | None = None) -> None:
+        super().__init__(auth_id, action)
+        self._user_id = user_id
+        self._resolved = user_id is not None or auth_id is None
+        self.database_unavailable = False
+
+    async def resolve_user_id(self) -> int | None:
+        """The owner's id, or None when there is no cookie or its session was ended."""
+        if not self._resolved:
+            try:
+                self._user_id = await user_for_session(self.auth_id)
+            except Exception as exc:
+                if not is_database_outage(exc):
+                    raise
+                # Pages that need no database keep working for a logged-in owner during an outage;
+                # owner_required turns this into a 503 rather than a redirect to the login page.
+                self.database_unavailable = True
+                log.warning("login session not checked: database unavailable (%s)", type(exc).__name__)
+            self._resolved = True
+        return self._user_id
+
+    @property
+    async def is_authenticated(self) -> bool:
+        return await self.resolve_user_id() is not None
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+
+async def issue_token(user_id: int, name: str = "") -> tuple[int, str]:
+    """A new API token for the user: (its id, the token). Only its hash is stored."""
+    name = name.strip()
+    if len(name) > MAX_TOKEN_NAME:
+        raise ValueError(f"the token name must be at most {MAX_TOKEN_NAME} characters")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    await db.execute(sa.insert(api_tokens).values(user_id=user_id, token_hash=hash_token(token), created_at=now()))
+    token_id = await get_db().execute(
+        sa.insert(api_tokens).values(user_id=user_id, token_hash=hash_token(token), created_at=now(), name=name)
+    )
+    return token_id, token
+
+
+async def create_token(name: str, label: str = "") -> str:
+    """A new API token for the user called `name`; only its hash is stored."""
+    _, token = await issue_token(await user_id_by_name(name), label)
     return token
 
 
+async def list_tokens(user_id: int) -> list[dict]:
+    query = (
+        sa.select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.created_at, api_tokens.c.last_used_at)
+        .where(api_tokens.c.user_id == user_id)
+        .order_by(api_tokens.c.id)
+    )
+    rows = await get_db().fetch_all(query)
+    return [
+        {**row._mapping, "created_at": aware(row.created_at), "last_used_at": aware(row.last_used_at)} for row in rows
+    ]
+
+
+async def revoke_token(user_id: int, token_id: int) -> bool:
+    """Delete one of the user's tokens; False when the user has no token with this id."""
+    query = api_tokens.delete().where(api_tokens.c.id == token_id, api_tokens.c.user_id == user_id)
+    return await get_db().fetch_val(query.returning(api_tokens.c.id)) is not None
+
+
 async def user_for_token(token: str) -> int | None:
-    query = sa.select(api_tokens.c.user_id).where(api_tokens.c.token_hash == hash_token(token))
-    return await get_db().fetch_val(query)
+    db = get_db()
+    row = await db.fetch_one(
+        sa.select(api_tokens.c.id, api_tokens.c.user_id, api_tokens.c.last_used_at).where(
+            api_tokens.c.token_hash == hash_token(token)
+        )
+    )
+    if row is None:
+        return None
+    if is_stale(row.last_used_at):
+        await db.execute(sa.update(api_tokens).where(api_tokens.c.id == row.id).values(last_used_at=now()))
+    return row.user_id
 
 
 def bearer_token() -> str | None:
@@ -99,15 +279,18 @@ def bearer_token() -> str | None:
 
 
 async def current_user_id() -> int | None:
-    """The owner making this request, by API token or login cookie (the token is looked up once)."""
+    """The owner making this request, by API token or login session (each looked up once per request)."""
     token = bearer_token()
     if token is not None:
         if "api_user_id" not in g:
             g.api_user_id = await user_for_token(token)
         return g.api_user_id
-    if await current_user.is_authenticated:
-        return int(current_user.auth_id)
-    return None
+    return await current_user.resolve_user_id()
+
+
+def current_session_id() -> str | None:
+    """The login session id of this request's cookie (None for API token requests)."""
+    return None if bearer_token() is not None else current_user.auth_id
 
 
 def owner_required(view):
@@ -117,6 +300,8 @@ def owner_required(view):
     async def wrapper(*args, **kwargs):
         user_id = await current_user_id()
         if user_id is None:
+            if bearer_token() is None and current_user.database_unavailable:
+                raise DatabaseOutage("the login session could not be checked")
             if bearer_token() is not None:
                 return api_error("Invalid API token.", status=401)
             if request.path.startswith("/api/"):

@@ -1,8 +1,10 @@
-"""Commands: `quart --app app create-user NAME`, `create-token NAME`, `migrate`."""
+"""Commands: `quart --app app create-user NAME`, `create-token NAME`, `list-tokens NAME`, `revoke-token NAME ID`,
+`set-password NAME`, `check-deploy`, `migrate`."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 from contextlib import asynccontextmanager
 
 import click
@@ -10,6 +12,7 @@ from quart import Quart
 
 from core import auth
 from core.db import EXTENSION_KEY, DatabaseUnavailable, connect_with_retry
+from core.deploycheck import FAIL, WARN, check_deploy
 from core.migrate import upgrade_to_head
 
 
@@ -53,13 +56,79 @@ def install_cli(app: Quart) -> None:
 
     @app.cli.command("create-token")
     @click.argument("name")
-    def create_token_command(name: str) -> None:
+    @click.option("--label", default="", help="A name for the token, shown by list-tokens.")
+    def create_token_command(name: str, label: str) -> None:
         """Print a new API token for NAME (shown once; only its hash is stored)."""
         try:
-            token = run(app, auth.create_token, name)
+            token = run(app, auth.create_token, name, label)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(token)
+
+    @app.cli.command("list-tokens")
+    @click.argument("name")
+    def list_tokens_command(name: str) -> None:
+        """List NAME's API tokens: id, created, last used, label (never the tokens themselves)."""
+
+        async def tokens_of(user_name: str) -> list[dict]:
+            return await auth.list_tokens(await auth.user_id_by_name(user_name))
+
+        try:
+            tokens = run(app, tokens_of, name)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        if not tokens:
+            click.echo(f"{name} has no API tokens.")
+            return
+        click.echo(f"{'ID':>6}  {'CREATED (UTC)':16}  {'LAST USED (UTC)':16}  LABEL")
+        for token in tokens:
+            created = token["created_at"].strftime("%Y-%m-%d %H:%M")
+            used = token["last_used_at"].strftime("%Y-%m-%d %H:%M") if token["last_used_at"] else "never"
+            click.echo(f"{token['id']:>6}  {created:16}  {used:16}  {token['name']}")
+
+    @app.cli.command("revoke-token")
+    @click.argument("name")
+    @click.argument("token_id", type=int)
+    def revoke_token_command(name: str, token_id: int) -> None:
+        """Revoke NAME's API token TOKEN_ID (see list-tokens)."""
+
+        async def revoke(user_name: str, token: int) -> bool:
+            return await auth.revoke_token(await auth.user_id_by_name(user_name), token)
+
+        try:
+            revoked = run(app, revoke, name, token_id)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        if not revoked:
+            raise click.ClickException(f"{name} has no token with id {token_id}")
+        click.echo(f"Revoked token {token_id} of {name}.")
+
+    @app.cli.command("set-password")
+    @click.argument("name")
+    @click.password_option(help="Asked for when not given.")
+    def set_password_command(name: str, password: str) -> None:
+        """Set NAME's password and end all of NAME's login sessions."""
+
+        async def change(user_name: str, new_password: str) -> int:
+            return await auth.set_password(await auth.user_id_by_name(user_name), new_password)
+
+        try:
+            ended = run(app, change, name, password)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Password of {name} changed; {ended} login session{'s' if ended != 1 else ''} ended.")
+
+    @app.cli.command("check-deploy")
+    def check_deploy_command() -> None:
+        """Check the settings for production, one line per check; exit 1 when any check FAILs."""
+        results = check_deploy(app.config["MYTOOLS_SETTINGS"], os.environ)
+        for result in results:
+            click.echo(result.line())
+        failed = sum(r.status == FAIL for r in results)
+        warned = sum(r.status == WARN for r in results)
+        click.echo(f"{len(results)} checks: {failed} failed, {warned} warnings.")
+        if failed:
+            raise SystemExit(1)
 
     @app.cli.command("migrate")
     def migrate_command() -> None:

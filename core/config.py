@@ -32,6 +32,9 @@ class DatabaseSettings:
     pool_max: int
     ssl: str  # "require", "verify-full" or "disable"
     connect_timeout: float
+    connection_limit: int = DEFAULT_CONNECTION_LIMIT  # the database plan's limit (DATABASE_CONNECTION_LIMIT)
+    # Behind PgBouncer in transaction mode (Heroku's pooler): asyncpg must not keep prepared statements.
+    pgbouncer: bool = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -118,8 +121,9 @@ def load_database_settings(env: Mapping[str, str]) -> DatabaseSettings:
     if not url.startswith(("sqlite:", "sqlite+aiosqlite:", "postgres://", "postgresql")):
         raise ConfigError("DATABASE_URL must start with sqlite:///, postgres:// or postgresql://")
     concurrency = _int(env, "WEB_CONCURRENCY", 2, minimum=1)
+    limit = _int(env, "DATABASE_CONNECTION_LIMIT", DEFAULT_CONNECTION_LIMIT, minimum=RESERVED_CONNECTIONS + 1)
     pool_min = _int(env, "DATABASE_POOL_MIN", 1, minimum=1)
-    pool_max = _int(env, "DATABASE_POOL_MAX", default_pool_max(concurrency), minimum=1)
+    pool_max = _int(env, "DATABASE_POOL_MAX", default_pool_max(concurrency, limit), minimum=1)
     if pool_min > pool_max:
         raise ConfigError(f"DATABASE_POOL_MIN ({pool_min}) exceeds DATABASE_POOL_MAX ({pool_max})")
     return DatabaseSettings(
@@ -128,6 +132,8 @@ def load_database_settings(env: Mapping[str, str]) -> DatabaseSettings:
         pool_max=pool_max,
         ssl=_ssl_mode(env, url),
         connect_timeout=float(_int(env, "DATABASE_CONNECT_TIMEOUT", 30, minimum=1)),
+        connection_limit=limit,
+        pgbouncer=_bool(env, "DATABASE_PGBOUNCER", False),
     )
 
 

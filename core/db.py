@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl as ssl_lib
+import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -41,6 +42,12 @@ def asyncpg_ssl(mode: str) -> bool | str | ssl_lib.SSLContext:
     return "require" if mode == "require" else False
 
 
+def pgbouncer_keywords(settings: DatabaseSettings) -> dict:
+    """asyncpg options for PgBouncer in transaction mode, where each transaction may get another
+    server connection: a named prepared statement would be missing there, or already taken."""
+    return {"statement_cache_size": 0} if settings.pgbouncer and not settings.is_sqlite else {}
+
+
 def make_database(settings: DatabaseSettings) -> Database:
     """Build (without connecting) the app's one Database object."""
     if settings.is_sqlite:
@@ -54,6 +61,7 @@ def make_database(settings: DatabaseSettings) -> Database:
         server_settings={"application_name": "mytools"},
         # Free idle connections so a quiet app does not sit on the plan's budget.
         max_inactive_connection_lifetime=60.0,
+        **pgbouncer_keywords(settings),
     )
 
 
@@ -68,7 +76,16 @@ def sqlalchemy_url(settings: DatabaseSettings) -> str:
 def sqlalchemy_connect_args(settings: DatabaseSettings) -> dict:
     if settings.is_sqlite:
         return {}
-    return {"ssl": asyncpg_ssl(settings.ssl)}
+    args: dict = {"ssl": asyncpg_ssl(settings.ssl), **pgbouncer_keywords(settings)}
+    if settings.pgbouncer:
+        # SQLAlchemy prepares every statement by name; unique names never collide on a shared
+        # server connection, and no dialect-level cache keeps one past its transaction.
+        args.update(prepared_statement_cache_size=0, prepared_statement_name_func=unique_statement_name)
+    return args
+
+
+def unique_statement_name() -> str:
+    return f"__asyncpg_{uuid.uuid4().hex}__"
 
 
 def get_db() -> Database:

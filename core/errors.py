@@ -3,16 +3,69 @@
 from __future__ import annotations
 
 import logging
+import socket
+import sqlite3
 
+import asyncpg
 from pydantic import ValidationError
 from quart import Quart, render_template, request
 from quart_schema import RequestSchemaValidationError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
 from core.forms import api_error, first_error
 from core.render import is_htmx
 
 log = logging.getLogger("mytools.errors")
+RETRY_AFTER_SECONDS = 30
+DATABASE_DOWN_MESSAGE = (
+    "The database is unavailable right now, so this page cannot be shown. "
+    "Tools that need no database still work. Please try again in a minute."
+)
+# What asyncpg raises (through `databases`, which lets everything pass) when the server is gone or
+# refuses connections. QueryCanceledError and other PostgresErrors are bugs or timeouts, not outages.
+POSTGRES_OUTAGE = (
+    asyncpg.exceptions.PostgresConnectionError,  # ConnectionDoesNotExistError, ConnectionFailureError, …
+    asyncpg.exceptions.CannotConnectNowError,  # starting up or shutting down
+    asyncpg.exceptions.AdminShutdownError,  # pg_terminate_backend, server shutdown
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.TooManyConnectionsError,
+)
+# Socket-level failures: ConnectionRefusedError / ConnectionResetError (ConnectionError), connect
+# timeouts and DNS failures. Other OSErrors (a missing file in a tool) stay 500s.
+NETWORK_OUTAGE = (ConnectionError, TimeoutError, socket.gaierror)
+UNSTORABLE_MESSAGE = "The input holds a value the database cannot store: a NUL character or a number out of range."
+SQLITE_OUTAGE_MESSAGES = ("unable to open database file", "database is locked", "disk i/o error")
+
+
+class DatabaseOutage(RuntimeError):
+    """Raised by app code that found the database unreachable in a way it could only note, not raise."""
+
+
+def is_database_outage(error: BaseException) -> bool:
+    """True for errors that mean "the database cannot be reached now", as opposed to a bug."""
+    if isinstance(error, (DatabaseOutage, *POSTGRES_OUTAGE, *NETWORK_OUTAGE)):
+        return True
+    if isinstance(error, asyncpg.exceptions.InterfaceError):
+        return "connection is closed" in str(error) or "pool is closing" in str(error)
+    if isinstance(error, asyncpg.exceptions.InternalClientError):
+        # The first query on a pooled connection whose backend was terminated (pg_terminate_backend,
+        # failover) fails this way; the pool then replaces the connection (MagicStack/asyncpg#1069,
+        # sqlalchemy/sqlalchemy#13241 treat it as a disconnect too).
+        return str(error).startswith("cannot switch to state")
+    if isinstance(error, sqlite3.OperationalError):
+        return str(error).lower().startswith(SQLITE_OUTAGE_MESSAGES)
+    return False
+
+
+def is_unstorable_value(error: BaseException) -> bool:
+    """True when the database refused a value as data: a NUL in text, an integer past the column's range.
+
+    Tools should refuse such input themselves, naming the field (core.forms.StoredText, MAX_DB_INTEGER);
+    this keeps a case they miss a 422 instead of a 500.
+    """
+    if isinstance(error, asyncpg.exceptions.DataError):  # SQLSTATE class 22, and asyncpg's argument checks
+        return True
+    return isinstance(error, OverflowError) and "SQLite INTEGER" in str(error)
 
 
 def human_size(n: int) -> str:
@@ -36,7 +89,27 @@ async def error_page(status: int, title: str, message: str):
     return await render_template("error.html", status=status, title=title, message=message), status
 
 
+async def read_api_json() -> None:
+    """Parse an API request's JSON body before the view (Quart caches it), to refuse what the parser chokes on.
+
+    Quart turns only a ValueError from json.loads into a 400: a body that is not UTF-8 fails earlier, while
+    it is decoded, and one nested deeper than the recursion limit raises RecursionError. Both were 500s.
+    """
+    if not (wants_json() and request.is_json):
+        return
+    try:
+        await request.get_json()
+    except BadRequest:
+        pass  # invalid JSON: the view says so if it reads the body, as before
+    except UnicodeDecodeError as error:
+        raise BadRequest(description="The request body is not valid JSON: it is not UTF-8 text.") from error
+    except RecursionError as error:
+        raise BadRequest(description="The request body is not valid JSON: it is nested too deeply.") from error
+
+
 def install_error_handlers(app: Quart) -> None:
+    app.before_request(read_api_json)
+
     @app.errorhandler(RequestSchemaValidationError)
     async def invalid_request(error: RequestSchemaValidationError):
         cause = error.validation_error
@@ -66,5 +139,22 @@ def install_error_handlers(app: Quart) -> None:
 
     @app.errorhandler(Exception)
     async def server_error(error: Exception):
+        if is_database_outage(error):
+            return await database_unavailable(error)
+        if is_unstorable_value(error):
+            log.warning("unstorable value on %s %s: %s: %s", request.method, request.path, type(error).__name__, error)
+            return await error_page(422, "Cannot store this", UNSTORABLE_MESSAGE)
         log.exception("unhandled error on %s %s", request.method, request.path)
         return await error_page(500, "Something went wrong", "The error was logged. Please try again.")
+
+
+async def database_unavailable(error: BaseException):
+    """503 with Retry-After: the pool reconnects by itself once the database is back."""
+    reason = str(error).splitlines()[0] if str(error) else ""
+    log.warning(
+        "database unavailable on %s %s: %s%s", request.method, request.path, type(error).__name__,
+        f" ({reason})" if reason else "",
+    )  # fmt: skip
+    response = await error_page(503, "Database unavailable", DATABASE_DOWN_MESSAGE)
+    body, status = response
+    return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}

@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import types
 import typing
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 from quart import jsonify, request
 
 M = TypeVar("M", bound=BaseModel)
+# The largest id or counter a database INTEGER column holds (PostgreSQL's integer is 32-bit).
+MAX_DB_INTEGER = 2**31 - 1
+
+
+def refuse_nul(text: str) -> str:
+    """Text to be stored may not hold NUL (U+0000): PostgreSQL's text types cannot store it."""
+    if "\x00" in text:
+        raise ValueError("must not contain the NUL character (U+0000)")
+    return text
+
+
+# A str field whose value goes into the database.
+StoredText = Annotated[str, AfterValidator(refuse_nul)]
 
 
 def _is_list(annotation) -> bool:

@@ -1,23 +1,72 @@
-"""The tool list at / and the health check at /healthz."""
+"""The tool list at / (search, favorites, recent), the palette's index and the health check."""
 
 from __future__ import annotations
 
 import logging
 
-from quart import Blueprint, current_app, jsonify, render_template, request
+from quart import Blueprint, Quart, current_app, jsonify, render_template, request, url_for
 
+from core.auth import current_user_id
 from core.db import get_db, ping
-from core.registry import enabled_tools, tools_by_category
+from core.favorites import favorites_and_recent
+from core.registry import Tool, enabled_tools, tools_by_category
+from core.search import ToolIndex, search
 
 bp = Blueprint("home", __name__)
 log = logging.getLogger("mytools.health")
+INDEX_KEY = "mytools.tool_index"
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def tool_index(app: Quart) -> ToolIndex:
+    """Built once per app, from the enabled tools."""
+    index = app.extensions.get(INDEX_KEY)
+    if index is None:
+        index = app.extensions[INDEX_KEY] = ToolIndex(enabled_tools(app))
+    return index
+
+
+def tool_index_url() -> str:
+    """Template helper: the palette's data, at a URL that changes when the tool list does."""
+    return url_for("home.tools_json", v=tool_index(current_app).version)
+
+
+def pick(tools: list[Tool], slugs: list[str]) -> list[Tool]:
+    by_slug = {t.slug: t for t in tools}
+    return [by_slug[s] for s in slugs if s in by_slug]
 
 
 @bp.get("/")
 async def index():
     query = request.args.get("q", "").strip()
-    tools = [t for t in enabled_tools(current_app) if t.matches(query)] if query else enabled_tools(current_app)
-    return await render_template("home.html", query=query, categories=tools_by_category(tools))
+    tools = enabled_tools(current_app)
+    favorites: list[Tool] = []
+    recent: list[Tool] = []
+    user_id = await current_user_id()
+    if user_id is not None:
+        favorite_slugs, recent_slugs = await favorites_and_recent(user_id)
+        favorites, recent = pick(tools, favorite_slugs), pick(tools, recent_slugs)
+    found = search(tools, query, tool_index(current_app).entries) if query else []
+    return await render_template(
+        "home.html",
+        query=query,
+        found=found,
+        categories=tools_by_category(tools),
+        favorites=favorites,
+        favorite_slugs={t.slug for t in favorites},
+        recent=recent,
+    )
+
+
+@bp.get("/tools.json")
+async def tools_json():
+    """Every enabled tool with the words the palette matches on (static/js/app.js)."""
+    index = tool_index(current_app)
+    response = current_app.response_class(index.body, content_type="application/json")
+    response.set_etag(index.version)
+    # The versioned URL from tool_index_url() never changes content; a bare one is revalidated.
+    response.headers["Cache-Control"] = IMMUTABLE if request.args.get("v") == index.version else "no-cache"
+    return await response.make_conditional(request)
 
 
 @bp.get("/healthz")

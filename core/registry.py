@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
 
 from quart import Quart, current_app, request
@@ -24,6 +24,9 @@ class Tool:
     summary: str = ""
     keywords: tuple[str, ...] = ()
     login_required: bool = False
+    # (label, query parameters) pairs: links that fill the form and show the result (the share-link GET).
+    # Left out of the hash: a dict cannot be hashed.
+    examples: tuple[tuple[str, dict[str, str | list[str]]], ...] = field(default=(), hash=False)
 
     @property
     def page_url(self) -> str:
@@ -34,9 +37,10 @@ class Tool:
         return f"/api/{self.slug}"
 
     def matches(self, query: str) -> bool:
-        """True when every word of the query appears in the title, slug, summary or keywords."""
-        haystack = " ".join((self.slug, self.title, self.summary, self.category, *self.keywords)).lower()
-        return all(word in haystack for word in query.lower().split())
+        """True when every word of the query matches the tool by the palette's rule (core.search)."""
+        from core.search import index_entry, match_score  # core.search types its arguments with Tool
+
+        return match_score(query, index_entry(self)) is not None
 
 
 def import_tool_modules() -> list[ModuleType]:

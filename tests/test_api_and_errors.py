@@ -45,6 +45,42 @@ async def test_api_errors_are_json(tool_client):
     assert "error" in await wrong_method.get_json()
 
 
+async def test_unreadable_json_bodies_are_400s(tool_client):
+    # Quart's get_json only turns a ValueError into a 400; these raised something else and were 500s.
+    cases = {
+        "not UTF-8 text": b'{"input": "\xff\xfe"}',
+        "nested too deeply": b"[" * 10_000 + b"]" * 10_000,
+    }
+    for reason, body in cases.items():
+        response = await tool_client.post("/api/hash", data=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 400
+        assert await response.get_json() == {
+            "error": {"message": f"The request body is not valid JSON: it is {reason}.", "field": None}
+        }
+    response = await tool_client.post("/api/hash", json={"input": "abc", "algorithms": ["md5"]})
+    assert (await response.get_json())["digests"] == {"md5": "900150983cd24fb0d6963f7d28e17f72"}  # RFC 1321
+
+
+async def test_values_the_database_cannot_store_are_422s(tool_client):
+    # A safety net for tools that let a NUL or an out-of-range integer through to the database.
+    import asyncpg
+
+    app = tool_client.app
+
+    @app.get("/api/overflow")
+    async def overflow():
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+    @app.get("/nul")
+    async def nul():
+        raise asyncpg.exceptions.CharacterNotInRepertoireError('invalid byte sequence for encoding "UTF8": 0x00')
+
+    api = await tool_client.get("/api/overflow")
+    assert api.status_code == 422 and "cannot store" in (await api.get_json())["error"]["message"]
+    page = await tool_client.get("/nul")
+    assert page.status_code == 422 and "cannot store" in await page.get_data(as_text=True)
+
+
 async def test_friendly_404_page(tool_client):
     response = await tool_client.get("/no/such/page")
     page = await response.get_data(as_text=True)

@@ -148,6 +148,42 @@ async def test_api_search(client, owner):
     assert found["notes"] == []
 
 
+async def test_api_refuses_nul_characters_on_both_databases(client, owner):
+    # PostgreSQL's text cannot hold U+0000: it was a 500 there (and stored on SQLite).
+    for payload, field in [({"title": "a\x00b"}, "title"), ({"title": "ok", "body": "\x00"}, "body")]:
+        response = await client.post("/api/notes", json=payload, headers=auth(owner))
+        assert response.status_code == 422
+        assert (await response.get_json())["error"]["field"] == field
+    note = await (await client.post("/api/notes", json={"title": "Kept"}, headers=auth(owner))).get_json()
+    edit = {"title": "Kept", "body": "x\x00", "version": 1}
+    response = await client.put(f"/api/notes/{note['id']}", json=edit, headers=auth(owner))
+    assert response.status_code == 422 and (await response.get_json())["error"]["field"] == "body"
+    found = await client.get("/api/notes?q=%00", headers=auth(owner))  # a search for NUL finds nothing
+    assert found.status_code == 200 and (await found.get_json())["notes"] == []
+
+
+async def test_ids_and_versions_past_the_integer_column_are_refused(client, owner):
+    # The URL takes any digits; the database's INTEGER does not (SQLite: 64 bits, PostgreSQL: 32). Were 500s.
+    note = await (await client.post("/api/notes", json={"title": "Kept"}, headers=auth(owner))).get_json()
+    for note_id in (2**31, 2**63, 10**30):
+        assert (await client.get(f"/api/notes/{note_id}", headers=auth(owner))).status_code == 404
+        assert (await client.delete(f"/api/notes/{note_id}", headers=auth(owner))).status_code == 404
+        edit = {"title": "x", "version": 1}
+        assert (await client.put(f"/api/notes/{note_id}", json=edit, headers=auth(owner))).status_code == 404
+    for version in (2**31, 2**63):
+        edit = {"title": "x", "version": version}
+        response = await client.put(f"/api/notes/{note['id']}", json=edit, headers=auth(owner))
+        assert response.status_code == 422 and (await response.get_json())["error"]["field"] == "version"
+
+
+async def test_page_refuses_nul_characters_and_huge_ids(logged_in):
+    response = await logged_in.post("/tools/notes/new", form={"title": "a\x00b", "body": ""})
+    assert response.status_code == 422
+    assert "NUL" in await response.get_data(as_text=True)
+    assert (await logged_in.get(f"/tools/notes/{2**63}")).status_code == 404
+    assert (await logged_in.get("/tools/notes/?q=%00")).status_code == 200
+
+
 async def test_notes_are_private_to_their_owner(app, client, owner):
     from core.auth import create_token, create_user
 

@@ -390,4 +390,4 @@ async def test_empty_get_is_an_empty_form(tool_client):
     page = await response.get_data(as_text=True)
     assert response.status_code == 200
     assert "uuid-value-1" not in page and "decoded-canonical" not in page
-    assert 'href="/static/css/tools/uuid.css"' in page
+    assert 'href="/static/css/tools/uuid.css?v=' in page  # content-hashed URL (core/static.py)

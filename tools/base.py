@@ -19,6 +19,12 @@ TOOL = Tool(
     title="Number base",
     category="Encoding",
     keywords=("binary", "octal", "decimal", "hexadecimal", "hex", "radix", "base 36", "two's complement", "bits"),
+    examples=(
+        ("255 to binary", {"input": "255", "from_base": "10", "to_base": "2"}),
+        ("0xdead_beef to decimal", {"input": "0xdead_beef", "from_base": "16", "to_base": "10"}),
+        ("−1 in two's complement", {"input": "-1", "from_base": "10", "to_base": "16"}),
+        ("Base 36 “zz”", {"input": "zz", "from_base": "36", "to_base": "10"}),
+    ),
 )
 bp = Blueprint("base", __name__)
 

@@ -11,7 +11,17 @@ from core.forms import read_form
 from core.registry import Tool
 from core.render import render_tool, share_url
 
-TOOL = Tool(slug="case", title="Case", category="Text", keywords=("camel", "snake", "kebab", "slug", "title"))
+TOOL = Tool(
+    slug="case",
+    title="Case",
+    category="Text",
+    keywords=("camel", "snake", "kebab", "slug", "title"),
+    examples=(
+        ("HTTPServerError", {"input": "HTTPServerError"}),
+        ("user_account_id", {"input": "user_account_id"}),
+        ("Crème brûlée recipe", {"input": "Crème brûlée recipe"}),
+    ),
+)
 bp = Blueprint("case", __name__)
 # Words: an acronym before a capitalised word ("HTTPServer"), a capitalised or lower word, digits.
 WORD = regex.compile(r"\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?\p{Ll}+|\p{Lu}+|\p{L}+|\d+")

@@ -19,6 +19,11 @@ TOOL = Tool(
     title="Lorem ipsum",
     category="Generators",
     keywords=("lorem ipsum", "placeholder", "dummy text", "filler", "paragraphs", "latin"),
+    examples=(
+        ("3 paragraphs", {"unit": "paragraphs", "count": "3", "start_with_lorem": "true"}),
+        ("5 sentences, no “Lorem ipsum”", {"unit": "sentences", "count": "5", "start_with_lorem": "false"}),
+        ("50 words, seed 42", {"unit": "words", "count": "50", "seed": "42"}),
+    ),
 )
 bp = Blueprint("lorem", __name__)
 

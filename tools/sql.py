@@ -25,6 +25,32 @@ TOOL = Tool(
     title="SQL formatter",
     category="Data",
     keywords=("sql", "format", "beautify", "pretty print", "sqlparse", "indent", "uppercase keywords"),
+    examples=(
+        (
+            "Re-indent, upper-case keywords",
+            {
+                "input": "select id, name from users where active = 1 and created_at > '2024-01-01' order by name",
+                "keyword_case": "upper",
+                "reindent": "true",
+            },
+        ),
+        (
+            "Strip comments",
+            {
+                "input": "-- big orders\nSELECT * FROM orders /* all columns */ WHERE total > 100;",
+                "strip_comments": "true",
+            },
+        ),
+        (
+            "Two statements, spaced operators",
+            {
+                "input": "insert into t (a,b) values (1,2); update t set a=a+1 where b=2;",
+                "keyword_case": "upper",
+                "reindent": "true",
+                "use_space_around_operators": "true",
+            },
+        ),
+    ),
 )
 bp = Blueprint("sql", __name__)
 log = logging.getLogger(__name__)

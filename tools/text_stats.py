@@ -19,6 +19,14 @@ TOOL = Tool(
     title="Text statistics",
     category="Text",
     keywords=("count", "characters", "words", "lines", "bytes", "graphemes", "reading time", "word frequency"),
+    examples=(
+        ("A short text", {"input": "Dr. Smith arrived at 9. She said it's well-known!\n\nThen she left. Why?"}),
+        ("Emoji and CJK", {"input": "👍🏽 café 日本語のテキスト"}),
+        (
+            "Top words with stop words",
+            {"input": "the cat and the hat and the bat sat on the mat", "include_stop_words": "true"},
+        ),
+    ),
 )
 bp = Blueprint("text-stats", __name__)
 

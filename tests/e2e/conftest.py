@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from serverutil import (
     PG_URL,
     PROJECT_ROOT,
@@ -34,7 +33,8 @@ SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's event loop must be gone before the async tests of other modules run.
+@pytest.fixture(scope="module")
 def live_server():
     """The site on a free port, one Hypercorn worker, a fresh PostgreSQL database, one owner."""
     with fresh_database() as name:
@@ -59,7 +59,7 @@ def live_server():
             server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(live_server):  # after the server: Playwright's loop must not be running during its setup
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (never download a browser)")

@@ -19,6 +19,12 @@ TOOL = Tool(
     title="Colour",
     category="Design",
     keywords=("color", "colour", "hex", "rgb", "hsl", "hwb", "css", "contrast", "wcag", "accessibility", "swatch"),
+    examples=(
+        ("Hex on white", {"input": "#3366cc", "against": "white"}),
+        ("rebeccapurple on black", {"input": "rebeccapurple", "against": "black"}),
+        ("hsl() with alpha", {"input": "hsl(120 100% 25% / 0.5)", "against": "white"}),
+        ("#767676: just AA on white", {"input": "#767676", "against": "#ffffff"}),
+    ),
 )
 bp = Blueprint("color", __name__)
 

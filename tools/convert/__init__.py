@@ -21,6 +21,33 @@ TOOL = Tool(
     title="Data converter",
     category="Data",
     keywords=("json", "yaml", "toml", "xml", "csv", "convert", "transform"),
+    examples=(
+        (
+            "JSON to YAML",
+            {
+                "input": '{"name": "mytools", "ports": [8000, 8001], "debug": false}',
+                "source_format": "json",
+                "target_format": "yaml",
+            },
+        ),
+        (
+            "YAML to TOML",
+            {
+                "input": "title: Example\nowner:\n  name: Tom\n  dob: 1979-05-27\n",
+                "source_format": "yaml",
+                "target_format": "toml",
+            },
+        ),
+        ("CSV to JSON", {"input": "id,name\n1,Ada\n2,Grace\n", "source_format": "csv", "target_format": "json"}),
+        (
+            "XML to JSON",
+            {
+                "input": '<note id="7"><to>Ada</to><body>Hi!</body></note>',
+                "source_format": "xml",
+                "target_format": "json",
+            },
+        ),
+    ),
 )
 bp = Blueprint("convert", __name__)
 log = logging.getLogger(__name__)

@@ -19,6 +19,12 @@ TOOL = Tool(
     title="Cron",
     category="Time",
     keywords=("crontab", "schedule", "next run", "cron expression", "explain", "timezone", "dst"),
+    examples=(
+        ("Weekdays at 9:00, Berlin", {"input": "0 9 * * 1-5", "zone": "Europe/Berlin"}),
+        ("Every 15 minutes", {"input": "*/15 * * * *", "zone": "UTC", "count": "5"}),
+        ("2:30 daily across DST, New York", {"input": "30 2 * * *", "zone": "America/New_York"}),
+        ("@monthly", {"input": "@monthly", "zone": "UTC"}),
+    ),
 )
 bp = Blueprint("cron", __name__)
 

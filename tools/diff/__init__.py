@@ -17,6 +17,34 @@ TOOL = Tool(
     title="Text diff",
     category="Text",
     keywords=("compare", "difference", "unified diff", "side by side", "patch", "difflib", "changes"),
+    examples=(
+        (
+            "Changed words",
+            {
+                "left": "The quick brown fox\njumps over\nthe lazy dog",
+                "right": "The quick red fox\njumps over\nthe sleepy dog",
+            },
+        ),
+        (
+            "Config file, labelled",
+            {
+                "left": "host = localhost\nport = 8000\ndebug = true\n",
+                "right": "host = 0.0.0.0\nport = 8000\ndebug = false\nworkers = 4\n",
+                "left_label": "app.conf.old",
+                "right_label": "app.conf",
+                "context": "1",
+            },
+        ),
+        (
+            "Ignore spaces and case",
+            {
+                "left": "Hello  World\nfoo",
+                "right": "hello world\nbar",
+                "ignore_whitespace": "true",
+                "ignore_case": "true",
+            },
+        ),
+    ),
 )
 bp = Blueprint("diff", __name__)
 

@@ -30,6 +30,15 @@ TOOL = Tool(
         "rfc 4648",
         "rfc 3986",
     ),
+    examples=(
+        ("Base64 of “Hello, World!”", {"input": "Hello, World!", "mode": "encode", "format": "base64"}),
+        ("Decode Base64 (RFC 4648 “foobar”)", {"input": "Zm9vYmFy", "mode": "decode", "format": "base64"}),
+        ("Percent-encode a query value", {"input": "café & crème/½", "mode": "encode", "format": "url-component"}),
+        (
+            "Unescape HTML entities",
+            {"input": "&lt;p&gt;Caf&eacute; &amp; cr&#232;me&lt;/p&gt;", "mode": "decode", "format": "html"},
+        ),
+    ),
 )
 bp = Blueprint("encode", __name__)
 

@@ -42,6 +42,17 @@ TOOL = Tool(
     title="Hash",
     category="Crypto",
     keywords=("md5", "sha1", "sha256", "sha512", "sha3", "blake2", "hmac", "digest", "checksum", "file", "verify"),
+    examples=(
+        ("SHA-256 of “abc” (FIPS 180-2)", {"input": "abc", "algorithms": ["sha256"]}),
+        (
+            "MD5 and SHA-1 of a pangram",
+            {"input": "The quick brown fox jumps over the lazy dog", "algorithms": ["md5", "sha1"]},
+        ),
+        (
+            "Verify a checksum",
+            {"input": "abc", "expected": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+        ),
+    ),
 )
 bp = Blueprint("hash", __name__)
 

@@ -16,6 +16,12 @@ TOOL = Tool(
     title="HTTP status codes",
     category="Network",
     keywords=("http", "status", "code", "404", "rfc 9110", "response", "error", "redirect"),
+    examples=(
+        ("404", {"q": "404"}),
+        ("Every 4xx", {"q": "4xx"}),
+        ("“too many”", {"q": "too many"}),
+        ("RFC 6585", {"q": "rfc 6585"}),
+    ),
 )
 # The package cannot be named after the slug (a hyphen is not valid in a Python name); the blueprint is.
 bp = Blueprint("http-status", __name__)

@@ -19,6 +19,19 @@ TOOL = Tool(
     title="JSON formatter",
     category="Data",
     keywords=("json", "validate", "pretty print", "beautify", "minify", "sort keys", "lint"),
+    examples=(
+        (
+            "Pretty-print, sorted keys",
+            {
+                "input": '{"name":"mytools","tags":["quart","htmx"],"version":1,"active":true}',
+                "indent": "2",
+                "sort_keys": "true",
+            },
+        ),
+        ("Minify", {"input": '{\n  "a": [1, 2, 3],\n  "b": {"c": null}\n}', "indent": "minify"}),
+        ("Duplicate key", {"input": '{"id": 1, "name": "a", "id": 2}', "indent": "2"}),
+        ("Escape non-ASCII", {"input": '{"city": "Zürich", "smile": "🙂"}', "indent": "2", "ensure_ascii": "true"}),
+    ),
 )
 bp = Blueprint("json", __name__)
 

@@ -18,6 +18,24 @@ TOOL = Tool(
     title="JWT",
     category="Crypto",
     keywords=("jws", "json web token", "decode", "verify", "hs256", "rs256", "es256", "eddsa", "bearer", "exp"),
+    examples=(
+        (
+            # RFC 7519 sections 3.1 and 6.1: the same claims, signed with HS256 and unsecured; no key in a link.
+            "RFC 7519 example (HS256)",
+            {
+                "input": "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9."
+                "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ."
+                "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+            },
+        ),
+        (
+            "RFC 7519 unsecured (alg none)",
+            {
+                "input": "eyJhbGciOiJub25lIn0."
+                "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ."
+            },
+        ),
+    ),
 )
 bp = Blueprint("jwt", __name__)
 

@@ -16,6 +16,14 @@ TOOL = Tool(
     title="Markdown preview",
     category="Text",
     keywords=("markdown", "commonmark", "gfm", "preview", "html", "render", "footnotes", "task list", "table"),
+    examples=(
+        (
+            "Emphasis, code and a link",
+            {"input": "# Title\n\nSome *emphasis*, **strong**, `code` and a [link](https://example.com)."},
+        ),
+        ("GFM table", {"input": "| Tool | Category |\n|------|----------|\n| Hash | Crypto |\n| Cron | Time |"}),
+        ("Task list and footnote", {"input": "- [x] Write tests\n- [ ] Ship it[^1]\n\n[^1]: After review."}),
+    ),
 )
 bp = Blueprint("markdown", __name__)
 

@@ -9,7 +9,7 @@ from quart import Blueprint, abort, flash, g, redirect, render_template, request
 from quart_schema import document_querystring, security_scheme, validate_request, validate_response
 
 from core.auth import owner_required
-from core.forms import api_error, read_form
+from core.forms import MAX_DB_INTEGER, StoredText, api_error, read_form
 from core.registry import Tool
 from core.render import render_tool
 from tools.notes import store
@@ -27,12 +27,14 @@ OWNER_ONLY = [{"bearer": []}]
 
 
 class NoteInput(BaseModel):
-    title: str = Field(min_length=1, max_length=200, description="Title, 1-200 characters.")
-    body: str = Field(default="", max_length=200_000, description="Markdown text.")
+    title: StoredText = Field(min_length=1, max_length=200, description="Title, 1-200 characters.")
+    body: StoredText = Field(default="", max_length=200_000, description="Markdown text.")
 
 
 class NoteEdit(NoteInput):
-    version: int = Field(ge=1, description="The version you edited; a newer one on the server gives 409.")
+    version: int = Field(
+        ge=1, le=MAX_DB_INTEGER, description="The version you edited; a newer one on the server gives 409."
+    )
 
 
 class NoteOut(BaseModel):

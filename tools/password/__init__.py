@@ -26,6 +26,12 @@ TOOL = Tool(
     title="Password",
     category="Generators",
     keywords=("passphrase", "diceware", "eff", "token", "secret", "random", "entropy", "strength", "zxcvbn"),
+    examples=(
+        ("16 characters, no lookalikes", {"mode": "password", "length": "16", "exclude_lookalikes": "true"}),
+        ("32 letters and digits", {"mode": "password", "length": "32", "symbols": "false"}),
+        ("6-word passphrase", {"mode": "passphrase", "words": "6", "separator": "-", "capitalize": "true"}),
+        ("256-bit hex token", {"mode": "token", "token_bytes": "32", "token_format": "hex"}),
+    ),
 )
 bp = Blueprint("password", __name__)
 

@@ -28,6 +28,11 @@ TOOL = Tool(
     title="QR code",
     category="Generators",
     keywords=("qrcode", "qr code", "barcode", "wifi", "wi-fi", "svg", "png", "url"),
+    examples=(
+        ("A URL", {"kind": "url", "input": "https://example.com/"}),
+        ("Text, high error correction", {"kind": "text", "input": "Hello from mytools!", "level": "H"}),
+        ("Open Wi-Fi network", {"kind": "wifi", "ssid": "Café Guest", "security": "nopass"}),
+    ),
 )
 bp = Blueprint("qr", __name__)
 

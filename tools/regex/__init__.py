@@ -24,6 +24,31 @@ TOOL = Tool(
     title="Regex tester",
     category="Text",
     keywords=("regular expression", "regexp", "re", "match", "groups", "sub", "replace", "python"),
+    examples=(
+        (
+            "Named groups, reorder dates",
+            {
+                "pattern": r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})",
+                "input": "Released 2024-03-15, patched 2024-04-02.",
+                "replacement": r"\g<d>/\g<m>/\g<y>",
+            },
+        ),
+        (
+            "Log lines, ignoring case",
+            {
+                "pattern": r"^error: (.+)$",
+                "input": "Error: disk full\nok\nERROR: timeout",
+                "flags": ["IGNORECASE", "MULTILINE"],
+            },
+        ),
+        (
+            "E-mail addresses",
+            {
+                "pattern": r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+                "input": "Write to ada@example.org or grace+lists@example.co.uk.",
+            },
+        ),
+    ),
 )
 bp = Blueprint("regex", __name__)
 

@@ -16,6 +16,12 @@ TOOL = Tool(
     title="Subnet calculator",
     category="Network",
     keywords=("cidr", "ip", "ipv4", "ipv6", "netmask", "wildcard", "broadcast", "prefix", "network", "rfc 1918"),
+    examples=(
+        ("Home network /24", {"input": "192.168.1.10/24", "contains": "192.168.1.200"}),
+        ("Split 10.0.0.0/16 in 4", {"input": "10.0.0.0/16", "split": "4"}),
+        ("Address and netmask", {"input": "172.16.5.4/255.255.240.0"}),
+        ("IPv6 documentation prefix", {"input": "2001:db8::/32", "contains": "2001:db8:1::1"}),
+    ),
 )
 bp = Blueprint("subnet", __name__)
 

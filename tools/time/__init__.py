@@ -19,6 +19,12 @@ TOOL = Tool(
     title="Time",
     category="Time",
     keywords=("epoch", "unix", "timestamp", "iso 8601", "rfc 2822", "timezone", "utc", "dst", "milliseconds"),
+    examples=(
+        ("Now in New York", {"input": "now", "zone": "America/New_York"}),
+        ("Epoch 1700000000", {"input": "1700000000", "zone": "UTC"}),
+        ("Epoch milliseconds in Tokyo", {"input": "1700000000123", "zone": "Asia/Tokyo", "unit": "ms"}),
+        ("RFC 2822 date in Paris", {"input": "Tue, 01 Jul 2003 10:52:37 +0200", "zone": "Europe/Paris"}),
+    ),
 )
 bp = Blueprint("time", __name__)
 

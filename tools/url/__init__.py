@@ -19,6 +19,14 @@ TOOL = Tool(
     title="URL parser",
     category="Network",
     keywords=("uri", "rfc 3986", "query string", "idn", "idna", "punycode", "percent-encoding", "port", "host"),
+    examples=(
+        (
+            "Port, query and fragment",
+            {"input": "https://user@example.com:8443/docs/a%20b?q=caf%C3%A9&lang=fr&debug#intro"},
+        ),
+        ("Unicode host (IDN)", {"input": "https://bücher.example/katalog?seite=2"}),
+        ("mailto: (no host)", {"input": "mailto:someone@example.org?subject=Hello%20there"}),
+    ),
 )
 bp = Blueprint("url", __name__)
 

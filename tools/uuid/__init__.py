@@ -18,6 +18,15 @@ TOOL = Tool(
     title="UUID / ULID",
     category="Generators",
     keywords=("guid", "ulid", "uuid4", "uuid7", "uuidv7", "uuid1", "rfc 9562", "decode", "timestamp", "random id"),
+    examples=(
+        ("Decode the RFC 9562 v7 example", {"mode": "decode", "input": "017F22E2-79B0-7CC3-98C4-DC0C0C07398F"}),
+        ("Generate 5 UUID v7", {"mode": "generate", "version": "v7", "count": "5"}),
+        ("Decode a ULID", {"mode": "decode", "input": "01ARZ3NDEKTSV4RRFFQ69G5FAV"}),
+        (
+            "3 v4, upper case, no hyphens",
+            {"mode": "generate", "version": "v4", "count": "3", "case": "upper", "hyphens": "false"},
+        ),
+    ),
 )
 bp = Blueprint("uuid", __name__)
 

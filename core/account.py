@@ -1,0 +1,141 @@
+"""The owner's account page (/account): change the password, end other sessions, manage API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from quart import Blueprint, flash, g, redirect, render_template, request, url_for
+from quart_schema import security_scheme, validate_response
+
+from core.auth import (
+    MAX_TOKEN_NAME,
+    MIN_PASSWORD_LENGTH,
+    count_sessions,
+    current_session_id,
+    end_other_sessions,
+    issue_token,
+    list_tokens,
+    owner_required,
+    password_matches,
+    revoke_token,
+    set_password,
+)
+from core.forms import api_error
+
+bp = Blueprint("account", __name__)
+OWNER_ONLY = [{"bearer": []}]
+
+
+class TokenOut(BaseModel):
+    id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class TokenList(BaseModel):
+    tokens: list[TokenOut]
+
+
+@bp.after_request
+async def never_cache(response):
+    # The page can show a new token once; no cache (browser or proxy) may keep a copy.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def render_account(status: int = 200, errors: dict | None = None, new_token: str | None = None, **values):
+    context = {
+        "tokens": await list_tokens(g.user_id),
+        "sessions": await count_sessions(g.user_id),
+        "errors": errors or {},
+        "new_token": new_token,
+        "min_password_length": MIN_PASSWORD_LENGTH,
+        "max_token_name": MAX_TOKEN_NAME,
+        "token_name": values.get("token_name", ""),
+    }
+    return await render_template("account.html", **context), status
+
+
+def password_errors(current_ok: bool, new: str, again: str) -> dict[str, str]:
+    errors = {}
+    if not current_ok:
+        errors["current_password"] = "This is not your current password."
+    if len(new) < MIN_PASSWORD_LENGTH:
+        errors["new_password"] = f"The new password must be at least {MIN_PASSWORD_LENGTH} characters."
+    elif new != again:
+        errors["new_password_again"] = "The two new passwords differ."
+    return errors
+
+
+@bp.get("/account")
+@owner_required
+async def index():
+    return await render_account()
+
+
+@bp.post("/account/password")
+@owner_required
+async def change_password():
+    form = await request.form
+    new, again = form.get("new_password", ""), form.get("new_password_again", "")
+    current_ok = await password_matches(g.user_id, form.get("current_password", ""))
+    errors = password_errors(current_ok, new, again)
+    if errors:
+        return await render_account(status=422, errors=errors)
+    ended = await set_password(g.user_id, new, keep_session=current_session_id())
+    await flash(f"Password changed. {ended} other login session{'s' if ended != 1 else ''} ended.")
+    return redirect(url_for("account.index"))
+
+
+@bp.post("/account/sessions/end-others")
+@owner_required
+async def end_others():
+    ended = await end_other_sessions(g.user_id, keep_session=current_session_id())
+    await flash(f"{ended} other login session{'s' if ended != 1 else ''} ended.")
+    return redirect(url_for("account.index"))
+
+
+@bp.post("/account/tokens")
+@owner_required
+async def create_token():
+    name = (await request.form).get("name", "").strip()
+    if len(name) > MAX_TOKEN_NAME:
+        errors = {"name": f"The name must be at most {MAX_TOKEN_NAME} characters."}
+        return await render_account(status=422, errors=errors, token_name=name)
+    _, token = await issue_token(g.user_id, name)
+    # Shown in this response only: never flashed (the session cookie is signed, not encrypted).
+    return await render_account(status=201, new_token=token)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@owner_required
+async def revoke(token_id: int):
+    if not await revoke_token(g.user_id, token_id):
+        await flash("No such token (already revoked?).")
+    else:
+        await flash("Token revoked: it no longer works.")
+    return redirect(url_for("account.index"))
+
+
+# --- JSON API ----------------------------------------------------------------------------
+
+
+@bp.get("/api/tokens")
+@owner_required
+@security_scheme(OWNER_ONLY)
+@validate_response(TokenList)
+async def api_list_tokens() -> TokenList:
+    """Your API tokens (never the tokens themselves: only their id, name and dates)."""
+    return TokenList(tokens=[TokenOut(**t) for t in await list_tokens(g.user_id)])
+
+
+@bp.delete("/api/tokens/<int:token_id>")
+@owner_required
+@security_scheme(OWNER_ONLY)
+async def api_revoke_token(token_id: int):
+    """Revoke one of your API tokens (it may be the one making this request)."""
+    if not await revoke_token(g.user_id, token_id):
+        return api_error("No token with this id.", status=404)
+    return "", 204
