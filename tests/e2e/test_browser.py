@@ -109,3 +109,65 @@ def test_home_page_screenshot(page):
     page.goto("/")
     expect(page.locator("h2").first).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "home.png"))
+
+
+def test_palette_search_and_open(page):
+    page.goto("/tools/case/")
+    page.keyboard.press("Control+k")
+    expect(page.locator("#palette-input")).to_be_focused()
+    page.keyboard.type("sha")
+    expect(page.locator("#palette-list [role=option]").first).to_contain_text("Hash")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/tools/hash/")
+    page.goto("/")
+    page.keyboard.press("/")
+    page.keyboard.type("b64")
+    expect(page.locator("#palette-list [role=option]").first).to_contain_text("Encode")
+
+
+def test_favorites_persist_after_reload_for_visitors_and_owners(page):
+    page.goto("/tools/case/")
+    star = page.locator("[data-star=case]").first
+    star.click()
+    expect(star).to_have_attribute("aria-pressed", "true")
+    page.reload()
+    expect(page.locator("[data-star=case]").first).to_have_attribute("aria-pressed", "true")
+    log_in(page)  # an owner's stars live in the database
+    page.goto("/tools/regex/")
+    page.locator("[data-star=regex]").first.click()
+    expect(page.locator("[data-star=regex]").first).to_have_attribute("aria-pressed", "true")
+    page.reload()
+    expect(page.locator("[data-star=regex]").first).to_have_attribute("aria-pressed", "true")
+    page.goto("/")
+    expect(page.locator("#main").get_by_role("link", name="Regex tester").first).to_be_visible()
+
+
+def test_short_link_created_in_the_ui_redirects(page, live_server):
+    log_in(page)
+    page.goto("/tools/links/")
+    page.fill("#target", f"{live_server}/tools/case/?input=short+link+demo")
+    page.locator("#main details summary").click()  # the options are folded away
+    page.fill("#alias", "e2e-case")
+    page.click("#main form button[type=submit]")
+    expect(page.locator("#main")).to_contain_text("/s/e2e-case")
+    response = page.request.get("/s/e2e-case", max_redirects=0)
+    assert response.status == 302
+    assert response.headers["location"] == f"{live_server}/tools/case/?input=short+link+demo"
+    page.goto("/s/e2e-case")
+    expect(page.locator("#case-snake")).to_have_text("short_link_demo")
+
+
+def test_burn_after_read_paste_is_shown_once(page):
+    log_in(page)
+    page.goto("/tools/paste/")
+    page.fill("#content", "the secret is 42")
+    page.check("input[type=checkbox][name=burn_after_read]")
+    page.click("#main form button[type=submit]")
+    url = page.locator("#paste-url").get_attribute("href")
+    page.goto(url)
+    expect(page.locator("#main")).not_to_contain_text("the secret is 42")  # a preview sees only the button
+    page.get_by_role("button", name="Reveal the paste").click()
+    expect(page.locator("#main")).to_contain_text("the secret is 42")
+    response = page.goto(url)
+    assert response.status in (404, 410)
+    expect(page.locator("#main")).not_to_contain_text("the secret is 42")
