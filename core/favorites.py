@@ -105,7 +105,7 @@ async def record_owner_visit() -> None:
         g.tool_favorite = await record_visit(user_id, tool.slug)
 
 
-def favorite_context() -> dict:
+async def favorite_context() -> dict:
     return {"tool_favorite": g.get("tool_favorite", False)}
 
 

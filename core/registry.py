@@ -78,7 +78,7 @@ def enabled_tools(app: Quart) -> list[Tool]:
     return app.extensions[EXTENSION_KEY]
 
 
-def current_tool() -> dict:
+async def current_tool() -> dict:  # async: a sync context processor costs a thread hop per render
     """Template context: `tool` is the tool whose blueprint serves this request."""
     slug = request.blueprint
     return {"tool": next((t for t in enabled_tools(current_app) if t.slug == slug), None)}
