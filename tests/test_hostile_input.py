@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from core.auth import create_token, create_user
 from tests.conftest import make_app, truncate_all
 
-GENERATED_EXAMPLES = 25  # per stateless operation
-GENERATED_OWNER_EXAMPLES = 15  # per owner operation and database
+GENERATED_EXAMPLES = 20  # per stateless operation
+GENERATED_OWNER_EXAMPLES = 10  # per owner operation and database
 DEPTH = 10_000
 NO_CAP = 1_000_001  # the length tried for a string field that declares no maxLength
 SHA256_ABC = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"  # FIPS 180-2, "abc"
