@@ -10,6 +10,7 @@ import pytest
 from serverutil import (
     PG_URL,
     PROJECT_ROOT,
+    REQUIRE_PG,
     Server,
     free_port,
     fresh_database,
@@ -62,7 +63,10 @@ def live_server():
 @pytest.fixture(scope="module")
 def browser(live_server):  # after the server: Playwright's loop must not be running during its setup
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (never download a browser)")
+        message = f"{CHROMIUM} is missing: apt-get install chromium (never download a browser)"
+        if REQUIRE_PG:  # CI: every browser test must run
+            pytest.fail(message)
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
