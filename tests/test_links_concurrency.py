@@ -88,10 +88,24 @@ async def test_max_visits_holds_under_concurrent_hits(app, owner):
     assert (detail["visits"], detail["status"], detail["statistics"]["total"]) == (10, "used up", 10)
 
 
-async def test_redirect_takes_no_lock_an_edit_holds(app, owner, database_url):
+@pytest.fixture
+async def pg_app_and_owner(pg_database_url):
+    """The app on PostgreSQL only (row locks are what this is about), with an owner's token."""
+    from core.auth import create_token, create_user
+    from tests.conftest import make_app, truncate_all
+
+    await truncate_all(pg_database_url)
+    application = make_app(pg_database_url)
+    async with application.test_app():
+        async with application.app_context():
+            await create_user("owner", "correct horse battery")
+            token = await create_token("owner")
+        yield application, token, pg_database_url
+
+
+async def test_redirect_takes_no_lock_an_edit_holds(pg_app_and_owner):
     """PostgreSQL: a transaction that has updated the link row (and holds its row lock) does not stall redirects."""
-    if not database_url.startswith("postgres"):
-        pytest.skip("row locks: PostgreSQL only (SQLite locks the whole file for any write)")
+    app, owner, database_url = pg_app_and_owner
     code = (await (await create(app, owner)).get_json())["code"]
     conn = await asyncpg.connect(database_url)
     try:
