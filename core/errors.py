@@ -12,7 +12,7 @@ from quart import Quart, render_template, request
 from quart_schema import RequestSchemaValidationError
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
-from core.forms import api_error, first_error
+from core.forms import ToolInputError, api_error, first_error
 from core.render import is_htmx
 
 log = logging.getLogger("mytools.errors")
@@ -119,6 +119,13 @@ def install_error_handlers(app: Quart) -> None:
             message, field = first_error(cause)
             return api_error(f"{field}: {message}" if field else message, field or None, 422)
         return api_error("The request body must be a JSON object.", None, 400)
+
+    @app.errorhandler(ToolInputError)
+    async def tool_input_error(error: ToolInputError):
+        """Input the schema accepted but the tool cannot process: 422 naming the field."""
+        if wants_json():
+            return api_error(error.message, error.field, 422)
+        return await error_page(422, "Invalid input", error.message)
 
     @app.errorhandler(RequestEntityTooLarge)
     async def too_large(error):

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from quart import Blueprint
 from quart_schema import validate_request, validate_response
 
-from core.forms import ToolInputError, api_error, read_form
+from core.forms import ToolInputError, read_form
 from core.registry import Tool
 from core.render import render_tool, share_url
 
@@ -287,7 +287,4 @@ async def page():
 @validate_response(BaseOutput)
 async def api(data: BaseInput):
     """Convert an integer between bases 2-36; also gives bases 2/8/10/16/36 and 8-64 bit two's complement."""
-    try:
-        return convert(data)
-    except ToolInputError as exc:
-        return api_error(exc.message, exc.field, 422)
+    return convert(data)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from quart import Blueprint
 from quart_schema import validate_request, validate_response
 
-from core.forms import ToolInputError, api_error, read_form
+from core.forms import ToolInputError, read_form
 from core.registry import Tool
 from core.render import render_tool, share_url
 from tools.color.parse import NAMED_COLORS, Color, parse_color
@@ -187,7 +187,4 @@ async def page():
 @validate_response(ColorOutput)
 async def api(data: ColorInput):
     """Convert a CSS colour to hex, rgb(), hsl(), hwb() and names, with its WCAG 2 contrast against another."""
-    try:
-        return describe(data)
-    except ToolInputError as exc:
-        return api_error(exc.message, exc.field, 422)
+    return describe(data)

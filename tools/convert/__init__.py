@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from quart import Blueprint
 from quart_schema import validate_request, validate_response
 
-from core.forms import ToolInputError, api_error, read_form
+from core.forms import ToolInputError, read_form
 from core.registry import Tool
 from core.render import render_tool, share_url
 from tools.convert.readers import read
@@ -122,7 +122,4 @@ async def page():
 @validate_response(ConvertOutput)
 async def api(data: ConvertInput):
     """Convert data between JSON, YAML, TOML, XML and CSV; notes say what the target format could not keep."""
-    try:
-        return await asyncio.to_thread(convert, data)
-    except ToolInputError as exc:
-        return api_error(exc.message, exc.field, 422)
+    return await asyncio.to_thread(convert, data)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, field_validator
 from quart import Blueprint
 from quart_schema import validate_request, validate_response
 
-from core.forms import ToolInputError, api_error, read_form
+from core.forms import ToolInputError, read_form
 from core.registry import Tool
 from core.render import render_tool, share_url
 from core.zones import canonical_zone, zone_names
@@ -75,7 +75,4 @@ async def page():
 @validate_response(CronOutput)
 async def api(data: CronInput):
     """Explain a cron expression and list its next runs (after now) in a time zone."""
-    try:
-        return next_runs(data.input, data.zone, data.count, current_time())
-    except ToolInputError as exc:
-        return api_error(exc.message, exc.field, 422)
+    return next_runs(data.input, data.zone, data.count, current_time())

@@ -7,7 +7,7 @@ import asyncio
 from quart import Blueprint
 from quart_schema import validate_request, validate_response
 
-from core.forms import ToolInputError, api_error, read_form
+from core.forms import ToolInputError, read_form
 from core.registry import Tool
 from core.render import render_tool, share_url
 from tools.diff.engine import MAX_CONTEXT, MAX_LINES, DiffInput, DiffOutput, compare
@@ -79,7 +79,4 @@ async def page():
 @validate_response(DiffOutput)
 async def api(data: DiffInput):
     """Diff two texts: the unified diff text, change counts, and side-by-side rows with the changed words marked."""
-    try:
-        return await compare_in_thread(data)
-    except ToolInputError as exc:
-        return api_error(exc.message, exc.field, 422)
+    return await compare_in_thread(data)

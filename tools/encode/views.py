@@ -5,7 +5,7 @@ from __future__ import annotations
 from quart import Blueprint
 from quart_schema import validate_request, validate_response
 
-from core.forms import ToolInputError, api_error, read_form
+from core.forms import ToolInputError, read_form
 from core.registry import Tool
 from core.render import render_tool, share_url
 from tools.encode.convert import FORMAT_LABELS, FORMATS, EncodeInput, EncodeOutput, convert
@@ -68,7 +68,4 @@ async def page():
 @validate_response(EncodeOutput)
 async def api(data: EncodeInput):
     """Encode text as Base64, Base64url, Base32, Base16, percent-encoding or HTML entities, or decode it."""
-    try:
-        return convert(data)
-    except ToolInputError as exc:
-        return api_error(exc.message, exc.field, 422)
+    return convert(data)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from quart import Blueprint, request
 from quart_schema import validate_request, validate_response
 
-from core.forms import ToolInputError, api_error, read_form
+from core.forms import ToolInputError, read_form
 from core.registry import Tool
 from core.render import render_tool, share_url
 from tools.jwt.report import JwtOutput, KeyEncoding, inspect_token
@@ -95,7 +95,4 @@ async def page():
 @validate_response(JwtOutput)
 async def api(data: JwtInput):
     """Decode a JWT (header, payload, exp/nbf/iat) and verify its signature when a key is given."""
-    try:
-        return inspect_token(data.input, data.key, data.key_encoding, current_time())
-    except ToolInputError as exc:
-        return api_error(exc.message, exc.field, 422)
+    return inspect_token(data.input, data.key, data.key_encoding, current_time())

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, ValidationError
 from quart import Blueprint, request
 from quart_schema import validate_request, validate_response
 
-from core.forms import FormInput, ToolInputError, api_error, field_errors, read_form
+from core.forms import FormInput, ToolInputError, field_errors, read_form
 from core.registry import Tool
 from core.render import render_tool, share_url
 from tools.password.generators import (
@@ -171,7 +171,4 @@ async def page():
 @validate_response(PasswordOutput)
 async def api(data: PasswordInput):
     """Generate a password, passphrase or token with its entropy, or estimate a password's strength (mode=check)."""
-    try:
-        return run(data)
-    except ToolInputError as exc:
-        return api_error(exc.message, exc.field, 422)
+    return run(data)

@@ -7,7 +7,7 @@ import asyncio
 from quart import Blueprint
 from quart_schema import validate_request, validate_response
 
-from core.forms import ToolInputError, api_error, read_form
+from core.forms import ToolInputError, read_form
 from core.registry import Tool
 from core.render import render_tool, share_url
 from tools.regex.engine import (
@@ -92,7 +92,4 @@ async def page():
 @validate_response(RegexOutput)
 async def api(data: RegexInput):
     """Run a Python regular expression: matches with numbered and named groups, and an optional re.sub result."""
-    try:
-        return await run_in_thread(data)
-    except ToolInputError as exc:
-        return api_error(exc.message, exc.field, 422)
+    return await run_in_thread(data)

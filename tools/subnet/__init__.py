@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field, field_validator
 from quart import Blueprint
 from quart_schema import validate_request, validate_response
 
-from core.forms import ToolInputError, api_error, read_form
+from core.forms import ToolInputError, read_form
 from core.registry import Tool
 from core.render import render_tool, share_url
 from tools.subnet.calc import MAX_SPLIT_ROWS, SubnetResult, calculate
@@ -83,7 +83,4 @@ async def page():
 @validate_response(SubnetResult)
 async def api(data: SubnetInput):
     """Describe an IPv4 or IPv6 network; optionally test an address and split it into subnets."""
-    try:
-        return run(data)
-    except ToolInputError as exc:
-        return api_error(exc.message, exc.field, 422)
+    return run(data)

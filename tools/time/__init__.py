@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, field_validator
 from quart import Blueprint, request
 from quart_schema import validate_request, validate_response
 
-from core.forms import FormInput, ToolInputError, api_error, read_form
+from core.forms import FormInput, ToolInputError, read_form
 from core.registry import Tool
 from core.render import render_tool, share_url
 from core.zones import canonical_zone, zone_names
@@ -96,7 +96,4 @@ async def page():
 @validate_response(TimeOutput)
 async def api(data: TimeInput):
     """Convert an epoch number, ISO 8601 or RFC 2822 time (or 'now') to every format, in UTC and one zone."""
-    try:
-        return describe_instant(data.input, data.zone, data.unit, current_time())
-    except ToolInputError as exc:
-        return api_error(exc.message, exc.field, 422)
+    return describe_instant(data.input, data.zone, data.unit, current_time())

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, ValidationError
 from quart import Blueprint, request
 from quart_schema import validate_request, validate_response
 
-from core.forms import FormInput, ToolInputError, api_error, field_errors, read_form
+from core.forms import FormInput, ToolInputError, field_errors, read_form
 from core.registry import Tool
 from core.render import render_tool, share_url
 from tools.url import urls
@@ -238,10 +238,7 @@ async def build_page():
 @validate_response(UrlComponents)
 async def api(data: UrlInput):
     """Split a URL into scheme, user, masked password, host (Unicode and punycode), port, path, query, fragment."""
-    try:
-        return components(urls.parse_url(data.input))
-    except ToolInputError as exc:
-        return api_error(exc.message, exc.field, 422)
+    return components(urls.parse_url(data.input))
 
 
 @bp.post("/api/url/build")
@@ -249,7 +246,4 @@ async def api(data: UrlInput):
 @validate_response(UrlBuilt)
 async def api_build(data: UrlParts):
     """Build a URL from its components; a Unicode host is written in its punycode (IDNA 2008) form."""
-    try:
-        return UrlBuilt(url=urls.build_url(parts_of(data)))
-    except ToolInputError as exc:
-        return api_error(exc.message, exc.field, 422)
+    return UrlBuilt(url=urls.build_url(parts_of(data)))

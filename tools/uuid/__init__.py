@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from quart import Blueprint
 from quart_schema import validate_request, validate_response
 
-from core.forms import ToolInputError, api_error, read_form
+from core.forms import ToolInputError, read_form
 from core.registry import Tool
 from core.render import render_tool, share_url
 from tools.uuid.ids import MAX_COUNT, Decoded, decode, generate
@@ -100,7 +100,4 @@ async def page():
 @validate_response(UuidOutput)
 async def api(data: UuidInput):
     """Generate UUIDs (v1, v4, v7) or ULIDs (mode=generate), or decode one (mode=decode, field input)."""
-    try:
-        return run(data)
-    except ToolInputError as exc:
-        return api_error(exc.message, exc.field, 422)
+    return run(data)
