@@ -1,16 +1,18 @@
 """Commands: `quart --app app create-user NAME`, `create-token NAME`, `list-tokens NAME`, `revoke-token NAME ID`,
-`set-password NAME`, `check-deploy`, `migrate`."""
+`set-password NAME`, `check-deploy`, `migrate`, `export`, `import FILE`."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import click
 from quart import Quart
 
-from core import auth
+from core import auth, backup
 from core.db import EXTENSION_KEY, DatabaseUnavailable, connect_with_retry
 from core.deploycheck import FAIL, WARN, check_deploy
 from core.migrate import upgrade_to_head
@@ -42,7 +44,53 @@ def run(app: Quart, coroutine_function, *args):
         raise click.ClickException(str(exc)) from None
 
 
+def rows_summary(counts: dict[str, int]) -> str:
+    return ", ".join(f"{count} {table}" for table, count in counts.items())
+
+
+def export_to_file(app: Quart, output: str, user_name: str | None) -> dict[str, int]:
+    """Write the backup next to `output`, then rename it: a failed export never leaves half a file."""
+    partial = Path(output).with_name(Path(output).name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8") as handle:
+            counts = run(app, backup.write_export, app.extensions[EXTENSION_KEY], handle, user_name)
+        partial.replace(output)
+        return counts
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def install_backup_commands(app: Quart) -> None:
+    @app.cli.command("export")
+    @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+    @click.option("--user", "user_name", help="Only this owner's data (default: everything).")
+    def export_command(output: str | None, user_name: str | None) -> None:
+        """Write the owners' data (notes, links and clicks, pastes, favorites, hook bins, tokens) as JSON."""
+        try:
+            if output:
+                counts = export_to_file(app, output, user_name)
+            else:
+                counts = run(app, backup.write_export, app.extensions[EXTENSION_KEY], sys.stdout, user_name)
+        except (backup.BackupError, OSError) as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Exported {rows_summary(counts)}.", err=True)  # stdout holds the backup itself
+
+    @app.cli.command("import")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+    def import_command(source: str) -> None:
+        """Add the data of an export (SOURCE, or - for stdin) to this instance: all of it or, on any error, none."""
+        try:
+            with click.open_file(source, "rb") as handle:
+                document = backup.read_document(handle, "stdin" if source == "-" else source)
+            counts = run(app, backup.import_document, app.extensions[EXTENSION_KEY], document)
+        except backup.BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Imported {rows_summary(counts)}.")
+
+
 def install_cli(app: Quart) -> None:
+    install_backup_commands(app)
+
     @app.cli.command("create-user")
     @click.argument("name")
     @click.password_option(help="Asked for when not given.")
