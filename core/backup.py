@@ -18,6 +18,8 @@ from typing import IO
 import asyncpg
 import sqlalchemy as sa
 from databases import Database
+from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
+from sqlalchemy.dialects.sqlite import pysqlite
 
 from core.auth import users
 from core.db import metadata
@@ -272,14 +274,36 @@ async def refuse_existing(database: Database, table: sa.Table, rows: list[dict])
             raise BackupError(f"table {table.name} already has the row {described}; nothing was imported")
 
 
+def is_postgres(database: Database) -> bool:
+    return database.url.dialect.startswith("postgres")
+
+
+def insert_statement(database: Database, table: sa.Table, columns: list[str]):
+    """(SQL, row → driver values): one INSERT compiled once per table, for the driver's executemany.
+
+    A multi-row INSERT through SQLAlchemy compiles every value of every row: five times slower.
+    """
+    dialect = asyncpg_dialect.dialect() if is_postgres(database) else pysqlite.dialect(paramstyle="qmark")
+    compiled = sa.insert(table).compile(dialect=dialect, column_keys=columns)
+    names = [compiled.binds[key].key for key in compiled.positiontup]
+    processors = {name: table.c[name].type.bind_processor(dialect) for name in names}
+
+    def driver_values(row: dict) -> tuple:
+        return tuple(row[n] if processors[n] is None or row[n] is None else processors[n](row[n]) for n in names)
+
+    return compiled.string, driver_values
+
+
 async def insert_table(database: Database, table: sa.Table, entry: dict) -> int:
     columns, number = entry["columns"], 0
+    sql, driver_values = insert_statement(database, table, columns)
+    connection = database.connection().raw_connection  # this task's connection: the import's transaction
     for batch in batches(entry["rows"]):
         rows = [decode_row(table, columns, values, number + offset + 1) for offset, values in enumerate(batch)]
         number += len(rows)
         await refuse_existing(database, table, rows)
         try:
-            await database.execute(sa.insert(table).values(rows))
+            await connection.executemany(sql, [driver_values(row) for row in rows])
         except (sqlite3.Error, asyncpg.PostgresError) as exc:
             reason = str(exc).splitlines()[0]
             raise BackupError(
@@ -314,6 +338,6 @@ async def import_document(database: Database, document: dict) -> dict[str, int]:
     async with database.transaction():
         for table in tables:
             counts[table.name] = await insert_table(database, table, document["tables"][table.name])
-        if database.url.dialect.startswith("postgres"):
+        if is_postgres(database):
             await reset_sequences(database, tables)
     return counts

@@ -330,6 +330,10 @@ BAD_FILES = {
         lambda d: edited(d, "hook_requests", set_first_row(6, "not base64!")),
         "table hook_requests, row 1, column body: Only base64 data is allowed",
     ),
+    "same row twice": (
+        lambda d: edited(d, "notes", lambda e: e["rows"].append(e["rows"][0])),
+        "table notes: the database refused rows 1–2: ",
+    ),
     "huge id": (
         lambda d: edited(d, "notes", set_first_row(0, 2**40)),
         "table notes, row 1, column id: is out of the column's range (±2147483647)",
