@@ -25,6 +25,7 @@ from core.registry import current_tool, register_tools
 from core.render import is_htmx
 from core.security import install_security
 from core.static import install_compression, install_static
+from core.urls import install_converters
 
 log = logging.getLogger("mytools")
 
@@ -69,6 +70,7 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     app = Quart(__name__)
     app.request_class = Request
     configure(app, settings)
+    install_converters(app)
     install_database(app, settings)
     QuartAuth(app, user_class=SessionUser)  # the cookie names a login session that logout can end
     QuartSchema(

@@ -20,6 +20,7 @@ from core.auth import (
     password_matches,
     revoke_token,
     set_password,
+    token_name_problem,
 )
 from core.forms import api_error
 
@@ -101,15 +102,15 @@ async def end_others():
 @owner_required
 async def create_token():
     name = (await request.form).get("name", "").strip()
-    if len(name) > MAX_TOKEN_NAME:
-        errors = {"name": f"The name must be at most {MAX_TOKEN_NAME} characters."}
+    if problem := token_name_problem(name):
+        errors = {"name": problem}
         return await render_account(status=422, errors=errors, token_name=name)
     _, token = await issue_token(g.user_id, name)
     # Shown in this response only: never flashed (the session cookie is signed, not encrypted).
     return await render_account(status=201, new_token=token)
 
 
-@bp.post("/account/tokens/<int:token_id>/revoke")
+@bp.post("/account/tokens/<id:token_id>/revoke")
 @owner_required
 async def revoke(token_id: int):
     if not await revoke_token(g.user_id, token_id):
@@ -131,7 +132,7 @@ async def api_list_tokens() -> TokenList:
     return TokenList(tokens=[TokenOut(**t) for t in await list_tokens(g.user_id)])
 
 
-@bp.delete("/api/tokens/<int:token_id>")
+@bp.delete("/api/tokens/<id:token_id>")
 @owner_required
 @security_scheme(OWNER_ONLY)
 async def api_revoke_token(token_id: int):

@@ -108,6 +108,8 @@ async def user_id_by_name(name: str) -> int:
 
 async def check_password(name: str, password: str) -> int | None:
     """The user's id when the password is right, else None."""
+    if "\x00" in name:
+        name = ""  # no account has it (PostgreSQL text cannot even compare it): a wrong name, same cost
     row = await get_db().fetch_one(sa.select(users.c.id, users.c.password_hash).where(users.c.name == name))
     try:
         password_hasher.verify(row.password_hash if row else dummy_hash(), password)
@@ -222,11 +224,20 @@ class SessionUser(AuthUser):
 # --- API tokens ----------------------------------------------------------------------------
 
 
+def token_name_problem(name: str) -> str | None:
+    """Why a token name cannot be stored, or None."""
+    if len(name) > MAX_TOKEN_NAME:
+        return f"The name must be at most {MAX_TOKEN_NAME} characters."
+    if "\x00" in name:
+        return "The name must not contain the NUL character (U+0000)."
+    return None
+
+
 async def issue_token(user_id: int, name: str = "") -> tuple[int, str]:
     """A new API token for the user: (its id, the token). Only its hash is stored."""
     name = name.strip()
-    if len(name) > MAX_TOKEN_NAME:
-        raise ValueError(f"the token name must be at most {MAX_TOKEN_NAME} characters")
+    if problem := token_name_problem(name):
+        raise ValueError(problem)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token_id = await get_db().execute(
         sa.insert(api_tokens).values(user_id=user_id, token_hash=hash_token(token), created_at=now(), name=name)

@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from core.auth import owner_required
 from core.db import get_db, metadata
 from core.forms import api_error
+from core.login import safe_next
 from core.registry import Tool, enabled_tools
 
 user_tools = sa.Table(
@@ -123,10 +124,8 @@ def enabled_tool_or_none(slug: str) -> Tool | None:
 
 
 def local_path(target: str | None, default: str) -> str:
-    """Only a path on this site is a place to go back to (never //host or a full URL)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    """Only a path on this site is a place to go back to (the login's rule: never //host, a URL or a tab)."""
+    return target if target and safe_next(target) == target else default
 
 
 @bp.post("/favorites/<slug>")

@@ -119,7 +119,7 @@ async def api_list() -> BinList:
     return BinList(bins=[bin_out(b) for b in await store.list_bins(g.user_id)])
 
 
-@bp.get("/api/hooks/<bin_id>")
+@bp.get("/api/hooks/<key:bin_id>")
 @owner_required
 @security_scheme(OWNER_ONLY)
 @document_querystring(RequestsQuery)
@@ -136,7 +136,7 @@ async def api_get(bin_id: str):
     return BinRequests(bin=bin_out(hook_bin), requests=[request_out(c) for c in captured])
 
 
-@bp.patch("/api/hooks/<bin_id>")
+@bp.patch("/api/hooks/<key:bin_id>")
 @owner_required
 @security_scheme(OWNER_ONLY)
 @validate_request(BinUpdate)
@@ -152,7 +152,7 @@ async def api_update(bin_id: str, data: BinUpdate):
     return bin_out({**updated, "stored": hook_bin["stored"]})
 
 
-@bp.delete("/api/hooks/<bin_id>")
+@bp.delete("/api/hooks/<key:bin_id>")
 @owner_required
 @security_scheme(OWNER_ONLY)
 async def api_delete(bin_id: str):

@@ -1,4 +1,4 @@
-"""The public capture endpoint: records any request sent to /hooks/<bin_id>[/anything]."""
+"""The public capture endpoint: records any request sent to /hooks/<key:bin_id>[/anything]."""
 
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ def captured_request(body: bytes, max_body: int) -> dict:
 
 
 # strict_slashes=False: "/hooks/<id>/" is captured too, never redirected (a 308 would make senders resend).
-@bp.route("/hooks/<bin_id>", methods=CAPTURE_METHODS, strict_slashes=False)
-@bp.route("/hooks/<bin_id>/<path:rest>", methods=CAPTURE_METHODS)
+@bp.route("/hooks/<key:bin_id>", methods=CAPTURE_METHODS, strict_slashes=False)
+@bp.route("/hooks/<key:bin_id>/<path:rest>", methods=CAPTURE_METHODS)
 @csrf_exempt  # webhook senders are other sites; no login, and an Authorization header is just data here
 async def capture(bin_id: str, rest: str = ""):
     settings = current_settings()

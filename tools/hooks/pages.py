@@ -77,7 +77,7 @@ async def create():
     return redirect(url_for("hooks.show_bin", bin_id=hook_bin["id"]))
 
 
-@bp.get("/tools/hooks/<bin_id>/")
+@bp.get("/tools/hooks/<key:bin_id>/")
 @owner_required
 async def show_bin(bin_id: str):
     """The bin's page; with HX-Request its request list, and `?after=<id>` makes that a cheap poll."""
@@ -95,7 +95,7 @@ async def show_bin(bin_id: str):
     return await private(await render_template("hooks/bin.html", form=settings_form(hook_bin), **context))
 
 
-@bp.post("/tools/hooks/<bin_id>/settings")
+@bp.post("/tools/hooks/<key:bin_id>/settings")
 @owner_required
 async def save_settings(bin_id: str):
     hook_bin = await owned_live_bin(bin_id)
@@ -108,7 +108,7 @@ async def save_settings(bin_id: str):
     return redirect(url_for("hooks.show_bin", bin_id=bin_id))
 
 
-@bp.post("/tools/hooks/<bin_id>/delete")
+@bp.post("/tools/hooks/<key:bin_id>/delete")
 @owner_required
 async def delete_bin(bin_id: str):
     if not await store.delete_bin(bin_id, g.user_id):
@@ -117,7 +117,7 @@ async def delete_bin(bin_id: str):
     return redirect(url_for("hooks.index"))
 
 
-@bp.get("/tools/hooks/<bin_id>/requests/<int:request_id>")
+@bp.get("/tools/hooks/<key:bin_id>/requests/<id:request_id>")
 @owner_required
 async def show_request(bin_id: str, request_id: int):
     hook_bin = await owned_live_bin(bin_id)

@@ -43,7 +43,7 @@ async def api_create(data: LinkInput):
     return service.link_out(link), 201
 
 
-@bp.get("/api/links/<code>")
+@bp.get("/api/links/<key:code>")
 @owner_required
 @security_scheme(OWNER_ONLY)
 @validate_response(LinkDetail)
@@ -56,7 +56,7 @@ async def api_get(code: str):
     return LinkDetail(**service.link_out(link).model_dump(), statistics=statistics)
 
 
-@bp.patch("/api/links/<code>")
+@bp.patch("/api/links/<key:code>")
 @owner_required
 @security_scheme(OWNER_ONLY)
 @validate_request(LinkEdit)
@@ -73,7 +73,7 @@ async def api_update(code: str, data: LinkEdit):
     return service.link_out(link)
 
 
-@bp.delete("/api/links/<code>")
+@bp.delete("/api/links/<key:code>")
 @owner_required
 @security_scheme(OWNER_ONLY)
 async def api_delete(code: str):

@@ -72,13 +72,13 @@ async def show_page(link: dict, form: FormInput | None = None, status: int = 200
     return body, status, PRIVATE
 
 
-@bp.get("/tools/links/<code>")
+@bp.get("/tools/links/<key:code>")
 @owner_required
 async def show(code: str):
     return await show_page(await owned_link_or_404(code))
 
 
-@bp.post("/tools/links/<code>")
+@bp.post("/tools/links/<key:code>")
 @owner_required
 async def edit(code: str):
     link = await owned_link_or_404(code)
@@ -95,7 +95,7 @@ async def edit(code: str):
     return redirect(url_for("links.show", code=link["code"]))
 
 
-@bp.post("/tools/links/<code>/disable")
+@bp.post("/tools/links/<key:code>/disable")
 @owner_required
 async def toggle(code: str):
     """Disable (or, with disabled=false, enable) a link."""
@@ -107,7 +107,7 @@ async def toggle(code: str):
     return redirect(url_for("links.show", code=link["code"]))
 
 
-@bp.post("/tools/links/<code>/delete")
+@bp.post("/tools/links/<key:code>/delete")
 @owner_required
 async def delete(code: str):
     if not await store.delete_link(g.user_id, code):
@@ -116,7 +116,7 @@ async def delete(code: str):
     return redirect(url_for("links.index"))
 
 
-@bp.get("/tools/links/<code>/qr.svg")
+@bp.get("/tools/links/<key:code>/qr.svg")
 @owner_required
 async def qr_download(code: str):
     link = await owned_link_or_404(code)

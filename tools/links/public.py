@@ -1,4 +1,4 @@
-"""The public side: GET /s/<code> redirects (one SELECT, one click INSERT) or explains why it cannot."""
+"""The public side: GET /s/<key:code> redirects (one SELECT, one click INSERT) or explains why it cannot."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ async def gone(status: int, title: str, message: str):
     return body, status, NO_STORE
 
 
-@bp.get("/s/<code>")
+@bp.get("/s/<key:code>")
 async def follow(code: str):
     """Redirect to the link's target and count the click (bots and preview fetchers apart)."""
     link = await store.find_for_redirect(code.lower()) if len(code) <= rules.MAX_CODE else None

@@ -194,6 +194,8 @@ def human_clicks(link_id) -> sa.ScalarSelect:
 
 async def list_links(owner_id: int, search: str = "") -> list[dict]:
     """The owner's links, newest first, with their human click count; `search` matches code or target."""
+    if "\x00" in search:
+        return []  # no stored code or target holds NUL (and PostgreSQL cannot compare text with it)
     query = sa.select(*COLUMNS, human_clicks(links.c.id).label("clicks")).where(links.c.owner_id == owner_id)
     for word in search.split():
         pattern = f"%{escape_like(word)}%"

@@ -89,14 +89,14 @@ async def new():
     return redirect(url_for("notes.show", note_id=note["id"]))
 
 
-@bp.get("/tools/notes/<int:note_id>")
+@bp.get("/tools/notes/<id:note_id>")
 @owner_required
 async def show(note_id: int):
     note = await owned_note_or_404(note_id)
     return await render_template("notes/show.html", note=note, html=render_markdown(note["body"]))
 
 
-@bp.route("/tools/notes/<int:note_id>/edit", methods=["GET", "POST"])
+@bp.route("/tools/notes/<id:note_id>/edit", methods=["GET", "POST"])
 @owner_required
 async def edit(note_id: int):
     note = await owned_note_or_404(note_id)
@@ -115,7 +115,7 @@ async def edit(note_id: int):
     return redirect(url_for("notes.show", note_id=note_id))
 
 
-@bp.post("/tools/notes/<int:note_id>/delete")
+@bp.post("/tools/notes/<id:note_id>/delete")
 @owner_required
 async def delete(note_id: int):
     if not await store.delete_note(g.user_id, note_id):
@@ -148,7 +148,7 @@ async def api_create(data: NoteInput):
     return note_out(await store.create_note(g.user_id, data.title, data.body)), 201
 
 
-@bp.get("/api/notes/<int:note_id>")
+@bp.get("/api/notes/<id:note_id>")
 @owner_required
 @security_scheme(OWNER_ONLY)
 @validate_response(NoteOut)
@@ -160,7 +160,7 @@ async def api_get(note_id: int):
     return note_out(note)
 
 
-@bp.put("/api/notes/<int:note_id>")
+@bp.put("/api/notes/<id:note_id>")
 @owner_required
 @security_scheme(OWNER_ONLY)
 @validate_request(NoteEdit)
@@ -177,7 +177,7 @@ async def api_update(note_id: int, data: NoteEdit):
     return api_error(message, field="version", status=409)
 
 
-@bp.delete("/api/notes/<int:note_id>")
+@bp.delete("/api/notes/<id:note_id>")
 @owner_required
 @security_scheme(OWNER_ONLY)
 async def api_delete(note_id: int):

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from core.db import get_db, metadata
-from core.forms import MAX_DB_INTEGER
 
 notes = sa.Table(
     "notes",
@@ -62,22 +61,13 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def is_note_id(note_id: int) -> bool:
-    """Whether the id fits the column: a larger one (the URL takes any digits) matches no note."""
-    return 0 < note_id <= MAX_DB_INTEGER
-
-
 async def get_note(owner_id: int, note_id: int) -> dict | None:
-    if not is_note_id(note_id):
-        return None
     query = sa.select(*COLUMNS).where(notes.c.id == note_id, notes.c.owner_id == owner_id)
     return as_dict(await get_db().fetch_one(query))
 
 
 async def update_note(owner_id: int, note_id: int, title: str, body: str, version: int) -> dict | None:
     """Save an edit made on `version`; None when the note changed meanwhile (or is gone)."""
-    if not is_note_id(note_id):
-        return None
     query = (
         sa.update(notes)
         .where(notes.c.id == note_id, notes.c.owner_id == owner_id, notes.c.version == version)
@@ -88,7 +78,5 @@ async def update_note(owner_id: int, note_id: int, title: str, body: str, versio
 
 
 async def delete_note(owner_id: int, note_id: int) -> bool:
-    if not is_note_id(note_id):
-        return False
     query = sa.delete(notes).where(notes.c.id == note_id, notes.c.owner_id == owner_id).returning(notes.c.id)
     return await get_db().fetch_val(query) is not None

@@ -85,7 +85,7 @@ async def api_list() -> PasteList:
     return PasteList(pastes=[PasteSummary(**summary_fields(p)) for p in await store.list_pastes(g.user_id)])
 
 
-@bp.get("/api/paste/<paste_id>")
+@bp.get("/api/paste/<key:paste_id>")
 @validate_response(PasteOut)
 async def api_get(paste_id: str):
     """One paste with its content; a burn-after-read paste answers 409 (read it with POST …/reveal)."""
@@ -98,7 +98,7 @@ async def api_get(paste_id: str):
     return private(PasteOut(**summary_fields(paste), content=paste["content"]))
 
 
-@bp.post("/api/paste/<paste_id>/reveal")
+@bp.post("/api/paste/<key:paste_id>/reveal")
 @validate_response(PasteOut)
 async def api_reveal(paste_id: str):
     """Read a paste; a burn-after-read paste is deleted in the same step, so only one reader ever gets it."""
@@ -108,7 +108,7 @@ async def api_reveal(paste_id: str):
     return private(PasteOut(**summary_fields(paste), content=paste["content"]))
 
 
-@bp.delete("/api/paste/<paste_id>")
+@bp.delete("/api/paste/<key:paste_id>")
 @security_scheme(OWNER_OR_ANONYMOUS)
 async def api_delete(paste_id: str):
     """Delete a paste: its owner (API token), or anyone sending its delete token in `X-Delete-Token`."""

@@ -120,7 +120,7 @@ async def show_paste(paste: dict, revealed: bool):
     return await private(page)
 
 
-@bp.get("/p/<paste_id>")
+@bp.get("/p/<key:paste_id>")
 async def show(paste_id: str):
     paste = await store.get_paste(paste_id)
     if paste is None:
@@ -131,7 +131,7 @@ async def show(paste_id: str):
     return await show_paste(paste, revealed=False)
 
 
-@bp.post("/p/<paste_id>/reveal")
+@bp.post("/p/<key:paste_id>/reveal")
 async def reveal(paste_id: str):
     paste = await store.take_burning_paste(paste_id)
     if paste is None:
@@ -141,7 +141,7 @@ async def reveal(paste_id: str):
     return await show_paste(paste, revealed=True)
 
 
-@bp.get("/p/<paste_id>/raw")
+@bp.get("/p/<key:paste_id>/raw")
 async def raw(paste_id: str):
     paste = await store.get_paste(paste_id)
     if paste is None:
@@ -152,7 +152,7 @@ async def raw(paste_id: str):
     return raw_text(paste["content"])
 
 
-@bp.post("/p/<paste_id>/raw")
+@bp.post("/p/<key:paste_id>/raw")
 async def raw_reveal(paste_id: str):
     """The raw text; a burn-after-read paste is deleted by this request."""
     paste = await store.take_burning_paste(paste_id) or await store.get_paste(paste_id)
@@ -161,7 +161,7 @@ async def raw_reveal(paste_id: str):
     return raw_text(paste["content"])
 
 
-@bp.post("/p/<paste_id>/delete")
+@bp.post("/p/<key:paste_id>/delete")
 async def delete(paste_id: str):
     user_id = await current_user_id()
     token = (await request.form).get("delete_token", "").strip()
