@@ -21,6 +21,7 @@ from core.favorites import install_favorites
 from core.home import tool_index_url
 from core.lifecycle import install_database
 from core.openapi import ApiOnlyProvider
+from core.ratelimit import install_rate_limits
 from core.registry import current_tool, register_tools
 from core.render import is_htmx
 from core.security import install_security
@@ -72,6 +73,7 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     configure(app, settings)
     install_converters(app)
     install_database(app, settings)
+    install_rate_limits(app, settings)
     QuartAuth(app, user_class=SessionUser)  # the cookie names a login session that logout can end
     QuartSchema(
         app,

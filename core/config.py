@@ -67,6 +67,12 @@ class Settings:
     hooks_max_body_bytes: int = 64 * 1024
     hooks_bin_ttl_days: int = 7
     testing: bool = False
+    redis_url: str = ""  # when set, rate-limit counters live in Redis instead of the database
+    login_max_failures_per_address: int = 10
+    login_max_failures_per_account: int = 5
+    login_failure_window_seconds: int = 15 * 60
+    paste_anonymous_per_hour: int = 30
+    hooks_captures_per_minute: int = 120
 
 
 def sqlite_path(url: str) -> str:
@@ -150,6 +156,13 @@ def _secret_key(env: Mapping[str, str], production: bool) -> tuple[str, bool]:
     return secrets.token_hex(32), True
 
 
+def _redis_url(env: Mapping[str, str]) -> str:
+    url = env.get("REDIS_URL", "").strip()
+    if url and not url.startswith(("redis://", "rediss://")):
+        raise ConfigError("REDIS_URL must start with redis:// or rediss://")
+    return url
+
+
 def current_settings() -> Settings:
     """The settings of the app handling this request (tools read their settings here)."""
     from quart import current_app
@@ -184,6 +197,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         hooks_max_body_bytes=_int(env, "HOOKS_MAX_BODY_BYTES", 64 * 1024, minimum=0),
         hooks_bin_ttl_days=_int(env, "HOOKS_BIN_TTL_DAYS", 7, minimum=1),
         testing=_bool(env, "TESTING", False),
+        redis_url=_redis_url(env),
+        login_max_failures_per_address=_int(env, "LOGIN_MAX_FAILURES_PER_ADDRESS", 10, minimum=1),
+        login_max_failures_per_account=_int(env, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 5, minimum=1),
+        login_failure_window_seconds=_int(env, "LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60, minimum=1),
+        paste_anonymous_per_hour=_int(env, "PASTE_ANONYMOUS_PER_HOUR", 30, minimum=1),
+        hooks_captures_per_minute=_int(env, "HOOKS_CAPTURES_PER_MINUTE", 120, minimum=1),
     )
 
 

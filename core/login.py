@@ -1,4 +1,10 @@
-"""Login and logout pages for the owner; each login is a server-side session that logout ends."""
+"""Login and logout pages for the owner; each login is a server-side session that logout ends.
+
+Failed logins are limited per client address and per account (LOGIN_MAX_FAILURES_PER_*): each attempt
+is counted before the password is checked, so parallel guesses cannot slip past the limit and a
+limited client costs no argon2 time; a success takes its count back from the address and clears
+the account's counter (the owner who mistyped a few times starts afresh).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,8 @@ from quart import Blueprint, current_app, flash, redirect, render_template, requ
 from quart_auth import current_user, login_user, logout_user
 
 from core.auth import SessionUser, check_password, end_session, start_session
+from core.config import current_settings
+from core.ratelimit import Decision, Rule, client_address, hit, reset, retry_after_header, take_back, wait_phrase
 
 bp = Blueprint("auth", __name__)
 
@@ -29,6 +37,42 @@ def safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
+def login_rules() -> tuple[Rule, Rule]:
+    """The failure limits (per address, per account), both over LOGIN_FAILURE_WINDOW_SECONDS."""
+    settings = current_settings()
+    window = settings.login_failure_window_seconds
+    return (
+        Rule("login-address", settings.login_max_failures_per_address, window),
+        Rule("login-account", settings.login_max_failures_per_account, window),
+    )
+
+
+def account_key(name: str) -> str:
+    """One counter per account whatever the letter case typed ("Owner" and "owner" share it)."""
+    return name.lower()
+
+
+async def count_attempt(name: str) -> Decision | None:
+    """Count a login attempt against the address and then the account; the refusal if either is over its limit."""
+    by_address, by_account = login_rules()
+    decision = await hit(client_address(), by_address)
+    if decision.allowed:
+        decision = await hit(account_key(name), by_account)
+    return None if decision.allowed else decision
+
+
+async def forget_attempt(name: str) -> None:
+    """A success is not a failure: take it back from the address and clear the account's counter."""
+    by_address, by_account = login_rules()
+    await take_back(client_address(), by_address)
+    await reset(account_key(name), by_account)
+
+
+async def login_page(next_url: str, name: str, error: str, status: int, headers: dict | None = None):
+    page = await render_template("login.html", next_url=next_url, name=name, error=error)
+    return page, status, headers or {}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 async def login():
     next_url = safe_next(request.args.get("next"))
@@ -36,10 +80,16 @@ async def login():
         return await render_template("login.html", next_url=next_url, name="", error=None)
     form = await request.form
     name, password = form.get("name", "").strip(), form.get("password", "")
-    user_id = await check_password(name, password) if name and password else None
+    if not (name and password):
+        return await login_page(next_url, name, "Enter your name and password.", 401)
+    refusal = await count_attempt(name)
+    if refusal is not None:
+        error = f"Too many failed logins. Try again in {wait_phrase(refusal.retry_after)}."
+        return await login_page(next_url, name, error, 429, retry_after_header(refusal))
+    user_id = await check_password(name, password)
     if user_id is None:
-        error = "Wrong name or password." if name and password else "Enter your name and password."
-        return await render_template("login.html", next_url=next_url, name=name, error=error), 401
+        return await login_page(next_url, name, "Wrong name or password.", 401)
+    await forget_attempt(name)
     if current_user.auth_id is not None:
         await end_session(current_user.auth_id)  # a new login never reuses the browser's old session id
     max_age = timedelta(seconds=current_app.config["QUART_AUTH_DURATION"])

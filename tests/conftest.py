@@ -17,6 +17,7 @@ from app import create_app
 from core.config import load_database_settings
 from core.db import metadata
 from core.migrate import upgrade_to_head
+from tests.ratelimitutil import LOW_LIMITS, Clock, redis_url
 
 TEST_SECRET = "test-secret-" + "x" * 32
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -99,6 +100,12 @@ def make_app(database_url: str, **overrides: str):
         "TESTING": "true",
         "MYTOOLS_AUTO_MIGRATE": "false",
         "DATABASE_POOL_MAX": "5",
+        # Every test client comes from one address: the rate-limit tests set low limits themselves.
+        "REDIS_URL": "",
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": "1000",
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": "1000",
+        "PASTE_ANONYMOUS_PER_HOUR": "100000",
+        "HOOKS_CAPTURES_PER_MINUTE": "100000",
         **overrides,
     }
     return create_app(env)
@@ -143,3 +150,30 @@ async def logged_in(client, owner):
     response = await client.post("/login", form={"name": "owner", "password": "correct horse battery"})
     assert response.status_code == 302
     return client
+
+
+# --- rate limits ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """The rate limiter's clock, moved by the test."""
+    from core import ratelimit
+
+    fake = Clock()
+    monkeypatch.setattr(ratelimit, "now", fake)
+    return fake
+
+
+@pytest.fixture(params=["database", "redis"])
+def store_settings(request) -> dict[str, str]:
+    """The rate-limit counter store: the app's database (default), or Redis (REDIS_URL)."""
+    return {"REDIS_URL": redis_url()} if request.param == "redis" else {}
+
+
+@pytest.fixture
+async def limited_app(database_url, store_settings):
+    """The app on each database and each counter store, with low limits to count against."""
+    application = make_app(database_url, **store_settings, **LOW_LIMITS)
+    async with application.test_app():
+        yield application

@@ -41,6 +41,7 @@ APP_VARIABLES = (
     "TESTING",
     "WEB_CONCURRENCY",
     "PORT",
+    "REDIS_URL",
 )
 # Importing app.py configures the root logger at INFO; one line per polled request would bury `-s` output.
 logging.getLogger("httpx").setLevel(logging.WARNING)

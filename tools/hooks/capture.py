@@ -6,7 +6,8 @@ from urllib.parse import quote
 
 from quart import Response, request
 
-from core.config import current_settings
+from core.config import Settings, current_settings
+from core.ratelimit import Rule, limit_address, retry_after_header, too_many_requests_message
 from core.security import csrf_exempt
 from tools.hooks import NO_STORE, bp, store
 from tools.hooks.display import decode_text
@@ -19,6 +20,11 @@ CAPTURE_HEADERS = {**NO_STORE, "Content-Security-Policy": "default-src 'none'; s
 
 def plain(message: str, status: int) -> Response:
     return Response(message + "\n", status, content_type="text/plain; charset=utf-8", headers=NO_STORE)
+
+
+def capture_rule(settings: Settings) -> Rule:
+    """Captures per client address per minute, whichever bin they go to (HOOKS_CAPTURES_PER_MINUTE)."""
+    return Rule("hooks-capture", settings.hooks_captures_per_minute, 60)
 
 
 def captured_request(body: bytes, max_body: int) -> dict:
@@ -41,6 +47,12 @@ def captured_request(body: bytes, max_body: int) -> dict:
 @csrf_exempt  # webhook senders are other sites; no login, and an Authorization header is just data here
 async def capture(bin_id: str, rest: str = ""):
     settings = current_settings()
+    # Counted before the body is read or a bin looked up: a flood costs one counter update per request.
+    refusal = await limit_address(capture_rule(settings))
+    if refusal is not None:
+        response = plain(too_many_requests_message(refusal), 429)
+        response.headers.update(retry_after_header(refusal))
+        return response
     body = await request.get_data()
     hook_bin = await store.count_capture(bin_id)
     if hook_bin is None:

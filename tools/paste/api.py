@@ -10,9 +10,10 @@ from quart_schema import security_scheme, validate_request, validate_response
 
 from core.auth import bearer_token, current_user_id, owner_required
 from core.forms import api_error
+from core.ratelimit import retry_after_header, too_many_requests_message
 from tools.paste import store
 from tools.paste.blueprint import PRIVATE_HEADERS, bp
-from tools.paste.pastes import PasteInput, PasteTooLarge, anonymous_allowed, create_paste
+from tools.paste.pastes import PasteInput, PasteTooLarge, anonymous_allowed, anonymous_refusal, create_paste
 from tools.paste.views import paste_links
 
 OWNER = [{"bearer": []}]
@@ -69,6 +70,9 @@ async def api_create(data: PasteInput):
         return api_error("Invalid API token.", status=401)
     if user_id is None and not anonymous_allowed():
         return api_error("Anonymous pastes are off here: send an API token (Authorization: Bearer …).", status=401)
+    if (refusal := await anonymous_refusal(user_id)) is not None:
+        body, status = api_error(too_many_requests_message(refusal), status=429)
+        return body, status, retry_after_header(refusal)
     try:
         created = await create_paste(data, user_id)
     except PasteTooLarge as exc:

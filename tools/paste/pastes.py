@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from core.config import current_settings
 from core.errors import human_size
+from core.ratelimit import Decision, Rule, limit_address
 from tools.paste import store
 from tools.paste.render import AUTO, detect_language, is_language, language_name
 
@@ -81,6 +82,18 @@ def too_large_message() -> str:
 
 def anonymous_allowed() -> bool:
     return current_settings().paste_anonymous
+
+
+def anonymous_rule() -> Rule:
+    return Rule("paste-anonymous", current_settings().paste_anonymous_per_hour, 3600)
+
+
+async def anonymous_refusal(owner_id: int | None) -> Decision | None:
+    """An anonymous creation counts against the client's address (PASTE_ANONYMOUS_PER_HOUR); the owner's never do.
+
+    The refusal when the address is over its limit, else None.
+    """
+    return None if owner_id is not None else await limit_address(anonymous_rule())
 
 
 def expires_at(expires: str, now: datetime) -> datetime | None:

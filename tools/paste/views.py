@@ -10,6 +10,7 @@ from quart import flash, make_response, redirect, render_template, request, url_
 from core.auth import bearer_token, current_user_id
 from core.errors import error_page, human_size
 from core.forms import field_errors, read_form
+from core.ratelimit import Decision, retry_after_header, too_many_requests_message
 from core.render import render_tool
 from tools.paste import store
 from tools.paste.blueprint import PRIVATE_HEADERS, TOOL, bp
@@ -19,6 +20,7 @@ from tools.paste.pastes import (
     PasteInput,
     PasteTooLarge,
     anonymous_allowed,
+    anonymous_refusal,
     create_paste,
     size_limit,
     too_large_message,
@@ -52,8 +54,14 @@ async def gone():
     return await private(await error_page(404, "Paste not found", GONE_MESSAGE))
 
 
-def raw_text(text: str, status: int = 200):
-    return text, status, RAW_HEADERS
+def raw_text(text: str, status: int = 200, headers: dict | None = None):
+    return text, status, {**RAW_HEADERS, **(headers or {})}
+
+
+async def too_many_pastes(refusal: Decision):
+    response = await private(await error_page(429, "Too many pastes", too_many_requests_message(refusal)))
+    response.headers.update(retry_after_header(refusal))
+    return response
 
 
 def paste_links(paste: dict) -> dict:
@@ -71,6 +79,8 @@ async def index():
     user_id = await current_user_id()
     if user_id is None and not anonymous_allowed():
         return login_redirect()
+    if request.method == "POST" and (refusal := await anonymous_refusal(user_id)) is not None:
+        return await too_many_pastes(refusal)
     form = await read_form(PasteInput, query=False)
     created, status = None, 200
     if request.method == "POST":
@@ -203,6 +213,8 @@ async def plain_create():
         return raw_text("Invalid API token.\n", 401)
     if user_id is None and not anonymous_allowed():
         return raw_text("Anonymous pastes are off here: send an API token (Authorization: Bearer …).\n", 401)
+    if (refusal := await anonymous_refusal(user_id)) is not None:
+        return raw_text(too_many_requests_message(refusal) + "\n", 429, retry_after_header(refusal))
     if request.mimetype != "multipart/form-data" and (request.content_length or 0) > size_limit():
         return raw_text(too_large_message() + "\n", 413)
     try:
