@@ -28,8 +28,9 @@ from core.registry import import_tool_modules
 
 FORMAT = "mytools-backup"
 VERSION = 1
-# Not data an owner keeps: login sessions end with a move (log in again on the new instance).
-EXCLUDED_TABLES = frozenset({"login_sessions"})
+# Not data an owner keeps: login sessions end with a move (log in again on the new instance), and
+# rate-limit counters only matter for the minutes of their window.
+EXCLUDED_TABLES = frozenset({"login_sessions", "rate_limits"})
 BATCH_ROWS = 500
 BATCH_CHARACTERS = 4_000_000  # keeps one INSERT of large hook bodies to a few megabytes
 INTEGER_RANGES = {sa.BigInteger: 2**63 - 1, sa.SmallInteger: 2**15 - 1, sa.Integer: MAX_DB_INTEGER}
