@@ -27,7 +27,7 @@ from serverutil import (
 )
 
 from core.auth import create_token, create_user
-from core.config import load_database_settings
+from core.config import load_database_settings, load_settings
 from core.migrate import upgrade_to_head
 from tests.conftest import make_app
 
@@ -185,3 +185,18 @@ def test_two_workers_of_one_server_share_the_login(site):
     assert statuses == [200] * 20
     pids = answering_pids(site.w_server, "probe=", 20)
     assert len(pids) == 20 and len(set(pids)) == 2 and str(site.w_server.pid) not in pids, pids
+
+
+def test_failed_logins_meet_one_limit_across_servers_and_workers(site):
+    """A guesser who spreads attempts over dynos and workers meets one limit (the default per account)."""
+    defaults = load_settings({})
+    window, limit = defaults.login_failure_window_seconds, defaults.login_max_failures_per_account
+    if window - time.time() % window < 10:  # the counters start afresh at the window's end: not mid-test
+        time.sleep(window - time.time() % window + 0.1)
+    form = {"name": f"nobody-{secrets.token_hex(4)}", "password": "wrong guess"}
+    bases = ([site.a, site.b, site.w] * limit)[:limit]
+    with httpx.Client(limits=httpx.Limits(max_keepalive_connections=0)) as client:
+        assert [client.post(f"{base}/login", data=form).status_code for base in bases] == [401] * limit
+        refused = [client.post(f"{base}/login", data=form) for base in (site.a, site.b, site.w)]
+    assert [r.status_code for r in refused] == [429] * 3
+    assert all(0 < int(r.headers["Retry-After"]) <= window for r in refused)
