@@ -33,12 +33,20 @@ POSTGRES_OUTAGE = (
 # Socket-level failures: ConnectionRefusedError / ConnectionResetError (ConnectionError), connect
 # timeouts and DNS failures. Other OSErrors (a missing file in a tool) stay 500s.
 NETWORK_OUTAGE = (ConnectionError, TimeoutError, socket.gaierror)
+RATE_LIMIT_STORE_DOWN_MESSAGE = (
+    "The store of this site's rate limits (Redis) is unavailable right now, so this cannot be done. "
+    "Tools that need no database still work. Please try again in a minute."
+)
 UNSTORABLE_MESSAGE = "The input holds a value the database cannot store: a NUL character or a number out of range."
 SQLITE_OUTAGE_MESSAGES = ("unable to open database file", "database is locked", "disk i/o error")
 
 
 class DatabaseOutage(RuntimeError):
     """Raised by app code that found the database unreachable in a way it could only note, not raise."""
+
+
+class RateLimitStoreOutage(DatabaseOutage):
+    """Redis (REDIS_URL), which holds the rate-limit counters, is unreachable: the same 503, naming it."""
 
 
 def is_database_outage(error: BaseException) -> bool:
@@ -162,6 +170,9 @@ async def database_unavailable(error: BaseException):
         "database unavailable on %s %s: %s%s", request.method, request.path, type(error).__name__,
         f" ({reason})" if reason else "",
     )  # fmt: skip
-    response = await error_page(503, "Database unavailable", DATABASE_DOWN_MESSAGE)
+    if isinstance(error, RateLimitStoreOutage):
+        response = await error_page(503, "Service unavailable", RATE_LIMIT_STORE_DOWN_MESSAGE)
+    else:
+        response = await error_page(503, "Database unavailable", DATABASE_DOWN_MESSAGE)
     body, status = response
     return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}

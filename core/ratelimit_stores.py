@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core.db import get_db, metadata
-from core.errors import DatabaseOutage
+from core.errors import RateLimitStoreOutage
 
 # One row per subject and window; the key holds the window's number, so a new window is a new row.
 rate_limits = sa.Table(
@@ -100,7 +100,7 @@ class RedisStore:
         try:
             yield
         except (ConnectionError, TimeoutError) as exc:
-            raise DatabaseOutage(f"Redis (rate limits) unreachable: {exc}") from exc
+            raise RateLimitStoreOutage(f"Redis (rate limits) unreachable: {exc}") from exc
 
     async def add(self, key: str, now: float, expires_at: float) -> int:
         async with self.reachable(), self.client.pipeline(transaction=True) as pipe:

@@ -191,3 +191,4 @@ async def test_an_unreachable_redis_is_a_503_with_retry_after(database_url):
         response = await application.test_client().post("/login", form={"name": "owner", "password": "guess"})
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
+    assert "rate limits (Redis) is unavailable" in await response.get_data(as_text=True)
