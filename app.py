@@ -8,12 +8,12 @@ import sys
 
 from quart import Quart
 from quart.wrappers import Request as QuartRequest
-from quart_auth import QuartAuth, current_user
+from quart_auth import current_user
 from quart_schema import HttpSecurityScheme, Info, QuartSchema
 from werkzeug.exceptions import BadRequest
 
 from core import account, apidocs, home, login
-from core.auth import SessionUser
+from core.auth import SessionAuth, SessionUser
 from core.cli import install_cli
 from core.config import ConfigError, Settings, load_settings
 from core.errors import install_error_handlers
@@ -23,7 +23,7 @@ from core.lifecycle import install_database
 from core.openapi import ApiOnlyProvider
 from core.ratelimit import install_rate_limits
 from core.registry import current_tool, register_tools
-from core.render import is_htmx
+from core.render import drop_flask_context_processors, is_htmx
 from core.security import install_security
 from core.static import install_compression, install_static
 from core.urls import install_converters
@@ -74,7 +74,7 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     install_converters(app)
     install_database(app, settings)
     install_rate_limits(app, settings)
-    QuartAuth(app, user_class=SessionUser)  # the cookie names a login session that logout can end
+    SessionAuth(app, user_class=SessionUser)  # the cookie names a login session that logout can end
     QuartSchema(
         app,
         openapi_path="/api/openapi.json",
@@ -98,6 +98,7 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     install_favorites(app)
     install_cli(app)
     install_compression(app)  # after install_security: gzip wraps ProxyFix, the outermost layer
+    drop_flask_context_processors(app)  # after every blueprint is registered
     return app
 
 

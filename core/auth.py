@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from quart import g, redirect, request, url_for
-from quart_auth import Action, AuthUser, current_user
+from quart_auth import Action, AuthUser, QuartAuth, current_user
 
 from core.db import get_db, metadata
 from core.errors import DatabaseOutage, is_database_outage
@@ -219,6 +219,20 @@ class SessionUser(AuthUser):
     @property
     async def is_authenticated(self) -> bool:
         return await self.resolve_user_id() is not None
+
+
+class SessionAuth(QuartAuth):
+    """quart-auth with async hooks: Quart runs a sync context processor in a thread on every render."""
+
+    async def _template_context(self) -> dict[str, AuthUser]:
+        return {"current_user": self.load_user()}
+
+    async def after_request(self, response):
+        # The user is loaded (into g) by whatever reads current_user, login_user or logout_user; when
+        # nothing did, its action is PASS and quart-auth would only parse the cookie to change nothing.
+        if not hasattr(g, self.attribute_name):
+            return response
+        return await super().after_request(response)
 
 
 # --- API tokens ----------------------------------------------------------------------------

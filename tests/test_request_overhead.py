@@ -1,0 +1,37 @@
+"""Per-request work the app must not do: thread hops for sync hooks, cookie work nobody asked for."""
+
+from __future__ import annotations
+
+import inspect
+
+from tests.conftest import make_app
+
+
+def hooks(app) -> list:
+    every = [app.template_context_processors, app.before_request_funcs, app.after_request_funcs]
+    return [function for table in every for functions in table.values() for function in functions]
+
+
+def test_every_context_processor_and_request_hook_is_async(tmp_path):
+    # Quart runs a sync one through run_sync, in a worker thread, on every render or request.
+    app = make_app(f"sqlite:///{tmp_path}/hooks.sqlite3")
+    sync = [getattr(f, "__qualname__", repr(f)) for f in hooks(app) if not inspect.iscoroutinefunction(f)]
+    assert sync == []
+
+
+async def test_pages_still_get_current_user_and_the_request_in_templates(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path}/ctx.sqlite3", MYTOOLS_AUTO_MIGRATE="true")
+    async with app.test_app(), app.test_request_context("/tools/json/"):
+        context: dict = {}
+        await app.update_template_context(context)
+        assert await context["current_user"].is_authenticated is False
+        assert context["logged_in"] is False and context["tool"].slug == "json"
+
+
+async def test_a_request_without_login_sets_no_auth_cookie(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path}/cookie.sqlite3", MYTOOLS_AUTO_MIGRATE="true")
+    async with app.test_app() as test_app:
+        response = await test_app.test_client().post("/api/hash", json={"input": "abc", "algorithms": ["md5"]})
+        assert response.status_code == 200
+        assert (await response.get_json())["digests"] == {"md5": "900150983cd24fb0d6963f7d28e17f72"}
+        assert "Set-Cookie" not in response.headers
