@@ -24,6 +24,7 @@ from core.openapi import ApiOnlyProvider
 from core.ratelimit import install_rate_limits
 from core.registry import current_tool, register_tools
 from core.render import drop_flask_context_processors, is_htmx
+from core.schema_cache import install_type_adapter_cache
 from core.security import install_security
 from core.static import install_compression, install_static
 from core.urls import install_converters
@@ -75,6 +76,7 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     install_database(app, settings)
     install_rate_limits(app, settings)
     SessionAuth(app, user_class=SessionUser)  # the cookie names a login session that logout can end
+    install_type_adapter_cache()
     QuartSchema(
         app,
         openapi_path="/api/openapi.json",

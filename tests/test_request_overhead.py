@@ -35,3 +35,14 @@ async def test_a_request_without_login_sets_no_auth_cookie(tmp_path):
         assert response.status_code == 200
         assert (await response.get_json())["digests"] == {"md5": "900150983cd24fb0d6963f7d28e17f72"}
         assert "Set-Cookie" not in response.headers
+
+
+def test_quart_schema_builds_one_type_adapter_per_model(tmp_path):
+    import quart_schema.conversion
+
+    from tools.hash.models import HashInput
+
+    make_app(f"sqlite:///{tmp_path}/schema.sqlite3")
+    adapter = quart_schema.conversion.TypeAdapter(HashInput)
+    assert adapter is quart_schema.conversion.TypeAdapter(HashInput)
+    assert adapter.validate_python({"input": "abc"}).input == "abc"
