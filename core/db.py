@@ -13,6 +13,7 @@ from databases import Database
 from quart import current_app
 
 from core.config import DatabaseSettings, sqlite_path
+from core.prepared import AppDatabase
 
 log = logging.getLogger("mytools.db")
 
@@ -52,8 +53,8 @@ def make_database(settings: DatabaseSettings) -> Database:
     """Build (without connecting) the app's one Database object."""
     if settings.is_sqlite:
         url = "sqlite+aiosqlite:///" + sqlite_path(settings.url)
-        return Database(url, timeout=15)
-    return Database(
+        return AppDatabase(url, timeout=15)
+    return AppDatabase(
         settings.url,
         min_size=settings.pool_min,
         max_size=settings.pool_max,

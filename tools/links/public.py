@@ -1,4 +1,4 @@
-"""The public side: GET /s/<key:code> redirects (one SELECT, one click INSERT) or explains why it cannot."""
+"""The public side: GET /s/<key:code> redirects (and counts the click: tools.links.visits) or explains why not."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from quart import Response, render_template, request
 
-from tools.links import bp, rules, store
+from tools.links import bp, rules, visits
 
 GONE = {
     "disabled": ("This link is switched off", "Its owner has disabled this short link."),
@@ -26,29 +26,24 @@ async def gone(status: int, title: str, message: str):
 @bp.get("/s/<key:code>")
 async def follow(code: str):
     """Redirect to the link's target and count the click (bots and preview fetchers apart)."""
-    link = await store.find_for_redirect(code.lower()) if len(code) <= rules.MAX_CODE else None
+    now = datetime.now(UTC)
+    click = None  # a HEAD (link checkers) is answered but not counted
+    if request.method == "GET":
+        click = visits.Click(
+            rules.referrer_host(request.headers.get("Referer")), rules.is_bot(request.headers.get("User-Agent"))
+        )
+    link = await visits.follow(code.lower(), now, click) if len(code) <= rules.MAX_CODE else None
     if link is None:
         return await gone(404, "No such link", "There is no short link at this address. Check it for typos.")
-    reason = None
-    if link["disabled"]:
-        reason = "disabled"
-    elif link["expires_at"] is not None and link["expires_at"] <= datetime.now(UTC):
-        reason = "expired"
-    elif link["max_visits"] is not None:
+    reason = visits.closed_reason(link, now)
+    if reason is None and link["max_visits"] is not None:
         # The one place that writes the link row: an atomic conditional increment, so the limit holds.
-        counted = (
-            await store.claim_visit(link["id"]) if request.method == "GET" else await store.visits_left(link["id"])
-        )
-        if not counted:
+        if not await visits.claim_visit(link["id"], click):
             reason = "used up"
+        elif click is not None:
+            await visits.record_click(link["id"], now, click)
     if reason is not None:
         return await gone(410, *GONE[reason])
-    if request.method == "GET":  # a HEAD (link checkers) is answered but not counted
-        await store.record_click(
-            link["id"],
-            rules.referrer_host(request.headers.get("Referer")),
-            rules.is_bot(request.headers.get("User-Agent")),
-        )
     status = 301 if link["permanent"] else 302
     headers = {"Location": link["target"], **(PERMANENT_CACHE if link["permanent"] else NO_STORE)}
     return Response("", status=status, headers=headers)

@@ -152,33 +152,6 @@ async def create_link(owner_id: int, alias: str | None, settings: dict) -> dict:
     raise AliasTaken("no free code found")
 
 
-async def find_for_redirect(code: str) -> dict | None:
-    return as_dict(await get_db().fetch_one(sa.select(*REDIRECT_COLUMNS).where(links.c.code == code)))
-
-
-async def claim_visit(link_id: int) -> bool:
-    """Count one visit of a link with max_visits; False when it is used up (atomic under concurrency)."""
-    query = (
-        sa.update(links)
-        .where(links.c.id == link_id, links.c.visits < links.c.max_visits)
-        .values(visits=links.c.visits + 1)
-        .returning(links.c.visits)
-    )
-    return await get_db().fetch_val(query) is not None
-
-
-async def visits_left(link_id: int) -> bool:
-    query = sa.select(links.c.id).where(links.c.id == link_id, links.c.visits < links.c.max_visits)
-    return await get_db().fetch_val(query) is not None
-
-
-async def record_click(link_id: int, referrer_host: str | None, is_bot: bool) -> None:
-    query = sa.insert(clicks).values(
-        link_id=link_id, clicked_at=datetime.now(UTC), referrer_host=referrer_host, is_bot=is_bot
-    )
-    await get_db().execute(query)
-
-
 def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
