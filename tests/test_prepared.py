@@ -1,4 +1,4 @@
-"""Prepared statements (compiled once) on SQLite and PostgreSQL, and the redirect's round trips."""
+"""Round trips: prepared statements (compiled once) on SQLite and PostgreSQL, the redirect, the pool's release."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from core.db import get_db
 from core.prepared import Prepared
+from tests.conftest import make_app
 from tests.test_links import BROWSER, click_rows, create
 from tools.links import store
 
@@ -70,3 +71,20 @@ async def test_a_counted_redirect_is_one_statement_on_postgresql(app, client, ow
     assert await click_rows(app, "once") == 1
     assert (await client.head("/s/once")).status_code == 302
     assert await click_rows(app, "once") == 1  # a HEAD is not counted
+
+
+async def test_a_released_connection_keeps_no_transaction_and_needs_no_reset_query(pg_database_url):
+    """The pool skips asyncpg's RESET ALL round trip; asyncpg still rolls back what a task left open."""
+    app = make_app(pg_database_url, DATABASE_POOL_MIN="1", DATABASE_POOL_MAX="1")  # one connection, reused
+    async with app.test_app(), app.app_context():
+        pool = get_db()._backend._pool
+        async with pool.acquire() as connection:
+            pid = connection.get_server_pid()
+            await connection.execute("SET mytools.probe = 'kept'")  # what RESET ALL would undo
+            await connection.execute("BEGIN")
+            await connection.execute("CREATE TEMPORARY TABLE left_open (x int)")
+        async with pool.acquire() as again:
+            assert again.get_server_pid() == pid  # the same server connection
+            assert await again.fetchval("SELECT current_setting('mytools.probe', true)") == "kept"
+            assert not again.is_in_transaction()
+            assert await again.fetchval("SELECT to_regclass('pg_temp.left_open')") is None
