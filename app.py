@@ -26,6 +26,7 @@ from core.registry import current_tool, register_tools
 from core.render import drop_flask_context_processors, is_htmx
 from core.schema_cache import install_type_adapter_cache
 from core.security import install_security
+from core.sessions import install_sessions
 from core.static import install_compression, install_static
 from core.urls import install_converters
 
@@ -73,6 +74,7 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     app.request_class = Request
     configure(app, settings)
     install_converters(app)
+    install_sessions(app)
     install_database(app, settings)
     install_rate_limits(app, settings)
     SessionAuth(app, user_class=SessionUser)  # the cookie names a login session that logout can end

@@ -46,3 +46,19 @@ def test_quart_schema_builds_one_type_adapter_per_model(tmp_path):
     adapter = quart_schema.conversion.TypeAdapter(HashInput)
     assert adapter is quart_schema.conversion.TypeAdapter(HashInput)
     assert adapter.validate_python({"input": "abc"}).input == "abc"
+
+
+async def test_a_page_without_a_session_cookie_sets_none(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path}/session.sqlite3", MYTOOLS_AUTO_MIGRATE="true")
+    async with app.test_app() as test_app:
+        response = await test_app.test_client().get("/tools/json/")
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers
+
+
+async def test_a_flashed_message_survives_the_redirect_and_shows_once(client, owner):
+    response = await client.post("/login", form={"name": "owner", "password": "correct horse battery"})
+    assert response.status_code == 302
+    assert any(c.startswith("session=") for c in response.headers.getlist("Set-Cookie"))
+    assert "Logged in as owner." in await (await client.get("/")).get_data(as_text=True)
+    assert "Logged in as owner." not in await (await client.get("/")).get_data(as_text=True)
