@@ -5,8 +5,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import ModuleType
 
+from jinja2.filters import do_urlencode
 from quart import Quart, current_app, request
 
 import tools as tools_package
@@ -35,6 +37,17 @@ class Tool:
     @property
     def api_url(self) -> str:
         return f"/api/{self.slug}"
+
+    @cached_property
+    def example_links(self) -> tuple[tuple[str, str], ...]:
+        """(label, URL) of each example: the page with the example's query string, built once per tool."""
+        links = []
+        for label, params in self.examples:
+            pairs = [
+                (name, one) for name, value in params.items() for one in ([value] if isinstance(value, str) else value)
+            ]
+            links.append((label, f"{self.page_url}?{do_urlencode(pairs)}"))
+        return tuple(links)
 
     def matches(self, query: str) -> bool:
         """True when every word of the query matches the tool by the palette's rule (core.search)."""

@@ -87,3 +87,12 @@ async def test_every_tool_is_on_the_home_page_and_in_the_api(tool_client):
         assert any(path == f"/api/{slug}" or path.startswith(f"/api/{slug}/") for path in spec["paths"]), slug
         response = await tool_client.get(f"/tools/{slug}/")
         assert response.status_code in (200, 302), slug  # 302: notes sends visitors to the login page
+
+
+def test_example_links_are_the_page_with_the_examples_query_string():
+    tool = Tool("x", "X", "Y", examples=(("One", {"input": "a b&c/é", "flags": ["A", "B"]}), ("Two", {"n": "1"})))
+    assert tool.example_links == (
+        ("One", "/tools/x/?input=a+b%26c%2F%C3%A9&flags=A&flags=B"),
+        ("Two", "/tools/x/?n=1"),
+    )
+    assert tool.example_links is tool.example_links  # built once
