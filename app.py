@@ -28,6 +28,7 @@ from core.schema_cache import install_type_adapter_cache
 from core.security import install_security
 from core.sessions import install_sessions
 from core.static import install_compression, install_static
+from core.template_urls import install_url_cache
 from core.urls import install_converters
 
 log = logging.getLogger("mytools")
@@ -95,6 +96,7 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     app.jinja_env.globals["tool_index_url"] = tool_index_url
     install_security(app, settings.proxy_hops)
     install_static(app)
+    install_url_cache(app)
     install_error_handlers(app)
     for blueprint in (home.bp, login.bp, account.bp, apidocs.bp):
         app.register_blueprint(blueprint)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from quart import Blueprint, Quart, current_app, jsonify, render_template, request, url_for
+from quart import Blueprint, Quart, current_app, jsonify, render_template, request
 
 from core.auth import current_user_id
 from core.db import get_db, ping
 from core.favorites import favorites_and_recent
 from core.registry import Tool, enabled_tools, tools_by_category
 from core.search import ToolIndex, search
+from core.template_urls import cached_url_for
 
 bp = Blueprint("home", __name__)
 log = logging.getLogger("mytools.health")
@@ -28,7 +29,7 @@ def tool_index(app: Quart) -> ToolIndex:
 
 def tool_index_url() -> str:
     """Template helper: the palette's data, at a URL that changes when the tool list does."""
-    return url_for("home.tools_json", v=tool_index(current_app).version)
+    return cached_url_for("home.tools_json", v=tool_index(current_app).version)
 
 
 def pick(tools: list[Tool], slugs: list[str]) -> list[Tool]:

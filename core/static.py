@@ -6,8 +6,10 @@ import hashlib
 from pathlib import Path
 
 from asgi_gzip import GZipMiddleware
-from quart import Quart, current_app, request, url_for
+from quart import Quart, current_app, request
 from werkzeug.security import safe_join
+
+from core.template_urls import cached_url_for
 
 VERSIONS_KEY = "mytools.static_versions"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -37,7 +39,7 @@ def add_static_version(endpoint: str, values: dict) -> None:
 
 def static_url(filename: str) -> str:
     """Template helper: the versioned URL of a static file."""
-    return url_for("static", filename=filename)
+    return cached_url_for("static", filename=filename)
 
 
 async def cache_static_files(response):

@@ -62,3 +62,19 @@ async def test_a_flashed_message_survives_the_redirect_and_shows_once(client, ow
     assert any(c.startswith("session=") for c in response.headers.getlist("Set-Cookie"))
     assert "Logged in as owner." in await (await client.get("/")).get_data(as_text=True)
     assert "Logged in as owner." not in await (await client.get("/")).get_data(as_text=True)
+
+
+async def test_template_urls_are_built_once_per_app_and_keep_their_meaning(tmp_path):
+    from core.template_urls import URLS_KEY, cached_url_for
+
+    app = make_app(f"sqlite:///{tmp_path}/urls.sqlite3", MYTOOLS_AUTO_MIGRATE="true")
+    async with app.test_app(), app.test_request_context("/tools/json/"):
+        css = cached_url_for("static", filename="css/app.css")
+        assert css.startswith("/static/css/app.css?v=") and len(css.rsplit("=", 1)[1]) == 10
+        assert cached_url_for("home.index") == "/" and cached_url_for("auth.login", next="/x?y") == "/login?next=/x?y"
+        assert len(app.extensions[URLS_KEY]) == 3
+        assert cached_url_for("static", filename="css/app.css") is css  # from the cache
+        assert cached_url_for("home.index", _anchor="top") == "/#top"  # passed through, not cached
+        assert len(app.extensions[URLS_KEY]) == 3
+    async with app.test_request_context("/", root_path="/prefix"):
+        assert cached_url_for("home.index") == "/prefix/"  # another root path is another URL
