@@ -15,6 +15,7 @@ from werkzeug.exceptions import BadRequest
 from core import account, apidocs, home, login
 from core.auth import SessionAuth, SessionUser
 from core.cli import install_cli
+from core.compression import install_compression
 from core.config import ConfigError, Settings, load_settings
 from core.errors import install_error_handlers
 from core.favorites import install_favorites
@@ -27,7 +28,7 @@ from core.render import drop_flask_context_processors, is_htmx
 from core.schema_cache import install_type_adapter_cache
 from core.security import install_security
 from core.sessions import install_sessions
-from core.static import install_compression, install_static
+from core.static import install_static
 from core.template_urls import install_url_cache
 from core.urls import install_converters
 
