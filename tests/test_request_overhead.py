@@ -78,3 +78,18 @@ async def test_template_urls_are_built_once_per_app_and_keep_their_meaning(tmp_p
         assert len(app.extensions[URLS_KEY]) == 3
     async with app.test_request_context("/", root_path="/prefix"):
         assert cached_url_for("home.index") == "/prefix/"  # another root path is another URL
+
+
+async def test_security_headers_are_added_once_and_never_over_a_views_own(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path}/headers.sqlite3", MYTOOLS_AUTO_MIGRATE="true")
+
+    @app.get("/own-policy")
+    async def own_policy():
+        return "x", 200, {"content-security-policy": "default-src 'none'", "X-Frame-Options": "SAMEORIGIN"}
+
+    async with app.test_app() as test_app:
+        response = await test_app.test_client().get("/own-policy")
+        assert response.headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
+        assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+        assert response.headers.getlist("X-Content-Type-Options") == ["nosniff"]
+        assert "Strict-Transport-Security" not in response.headers  # plain http
