@@ -85,7 +85,7 @@ async def favorites_and_recent(user_id: int) -> tuple[list[str], list[str]]:
 def tool_for_request() -> Tool | None:
     """The tool whose page (or a page below it) this request is for."""
     slug = request.blueprint
-    if not slug:
+    if not slug or not request.path.startswith("/tools/"):  # every page_url is /tools/<slug>/…
         return None
     tool = next((t for t in enabled_tools(current_app) if t.slug == slug), None)
     return tool if tool is not None and request.path.startswith(tool.page_url) else None
