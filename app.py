@@ -24,7 +24,7 @@ from core.lifecycle import install_database
 from core.openapi import ApiOnlyProvider
 from core.ratelimit import install_rate_limits
 from core.registry import current_tool, register_tools
-from core.render import drop_flask_context_processors, is_htmx
+from core.render import SyncEnvironment, drop_flask_context_processors, is_htmx
 from core.schema_cache import install_type_adapter_cache
 from core.security import install_security
 from core.sessions import install_sessions
@@ -73,6 +73,7 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
         log.warning("SECRET_KEY is not set: using a random key for this process (sessions end on restart)")
 
     app = Quart(__name__)
+    app.jinja_environment = SyncEnvironment  # before anything touches app.jinja_env
     app.request_class = Request
     configure(app, settings)
     install_converters(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
-from quart import Blueprint, flash, g, redirect, render_template, request, url_for
+from quart import Blueprint, flash, g, redirect, request, url_for
 from quart_schema import security_scheme, validate_response
 
 from core.auth import (
@@ -23,6 +23,7 @@ from core.auth import (
     token_name_problem,
 )
 from core.forms import api_error
+from core.render import render_template
 
 bp = Blueprint("account", __name__)
 OWNER_ONLY = [{"bearer": []}]

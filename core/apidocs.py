@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from quart import Blueprint, current_app, render_template
+from quart import Blueprint, current_app
+
+from core.render import render_template
 
 bp = Blueprint("apidocs", __name__)
 

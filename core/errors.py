@@ -8,12 +8,12 @@ import sqlite3
 
 import asyncpg
 from pydantic import ValidationError
-from quart import Quart, render_template, request
+from quart import Quart, request
 from quart_schema import RequestSchemaValidationError
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
 from core.forms import ToolInputError, api_error, first_error
-from core.render import is_htmx
+from core.render import is_htmx, render_template
 
 log = logging.getLogger("mytools.errors")
 RETRY_AFTER_SECONDS = 30

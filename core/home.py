@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from quart import Blueprint, Quart, current_app, jsonify, render_template, request
+from quart import Blueprint, Quart, current_app, jsonify, request
 
 from core.auth import current_user_id
 from core.db import get_db, ping
 from core.favorites import favorites_and_recent
 from core.registry import Tool, enabled_tools, tools_by_category
+from core.render import render_template
 from core.search import ToolIndex, search
 from core.template_urls import cached_url_for
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from quart import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from quart import Blueprint, current_app, flash, redirect, request, url_for
 from quart_auth import current_user, login_user, logout_user
 
 from core.auth import SessionUser, check_password, end_session, start_session
 from core.config import current_settings
 from core.ratelimit import Decision, Rule, client_address, hit, reset, retry_after_header, take_back, wait_phrase
+from core.render import render_template
 
 bp = Blueprint("auth", __name__)
 

@@ -93,3 +93,16 @@ async def test_security_headers_are_added_once_and_never_over_a_views_own(tmp_pa
         assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
         assert response.headers.getlist("X-Content-Type-Options") == ["nosniff"]
         assert "Strict-Transport-Security" not in response.headers  # plain http
+
+
+def test_templates_render_without_jinja_async_mode_and_only_through_core_render(tmp_path):
+    import re
+
+    from core.config import PROJECT_ROOT
+
+    app = make_app(f"sqlite:///{tmp_path}/jinja.sqlite3")
+    assert app.jinja_env.is_async is False
+    # quart.render_template awaits Template.render_async, which a sync environment refuses.
+    quart_render = re.compile(r"from quart import [^\n]*\b(render_template|stream_template)\b")
+    sources = [*PROJECT_ROOT.glob("core/**/*.py"), *PROJECT_ROOT.glob("tools/**/*.py"), PROJECT_ROOT / "app.py"]
+    assert [str(p) for p in sources if quart_render.search(p.read_text())] == []

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from quart import flash, g, make_response, redirect, render_template, request, url_for
+from quart import flash, g, make_response, redirect, request, url_for
 from werkzeug.exceptions import Gone, NotFound
 
 from core.auth import owner_required
 from core.config import current_settings
 from core.forms import FormInput, read_form
-from core.render import is_htmx, render_tool
+from core.render import is_htmx, render_template, render_tool
 from core.timefmt import relative
 from tools.hooks import NO_STORE, TOOL, bin_view, bp, request_view, store
 from tools.hooks.schemas import BinSettings

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from quart import Response, abort, flash, g, redirect, render_template, request, url_for
+from quart import Response, abort, flash, g, redirect, request, url_for
 
 from core.auth import owner_required
 from core.forms import FormInput, ToolInputError, read_form
-from core.render import render_tool
+from core.render import render_template, render_tool
 from tools.links import TOOL, bp, service, store
 from tools.links.images import clicks_chart, qr_svg
 from tools.links.schemas import LinkInput, LinkSettings

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from quart import Response, render_template, request
+from quart import Response, request
 
+from core.render import render_template
 from tools.links import bp, rules, visits
 
 GONE = {

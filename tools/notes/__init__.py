@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, Field
-from quart import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from quart import Blueprint, abort, flash, g, redirect, request, url_for
 from quart_schema import document_querystring, security_scheme, validate_request, validate_response
 
 from core.auth import owner_required
 from core.forms import MAX_DB_INTEGER, StoredText, api_error, read_form
 from core.registry import Tool
-from core.render import render_tool
+from core.render import render_template, render_tool
 from tools.notes import store
 from tools.notes.markdown import render_markdown
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 
 from pydantic import ValidationError
-from quart import flash, make_response, redirect, render_template, request, url_for
+from quart import flash, make_response, redirect, request, url_for
 
 from core.auth import bearer_token, current_user_id
 from core.errors import error_page, human_size
 from core.forms import field_errors, read_form
 from core.ratelimit import Decision, retry_after_header, too_many_requests_message
-from core.render import render_tool
+from core.render import render_template, render_tool
 from tools.paste import store
 from tools.paste.blueprint import PRIVATE_HEADERS, TOOL, bp
 from tools.paste.pastes import (
