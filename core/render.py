@@ -23,6 +23,12 @@ class SyncEnvironment(Environment):
         super().__init__(app, **options)
         self.is_async = False
 
+    def make_globals(self, d):
+        # Jinja chains each template's globals to these with a ChainMap, which every {% import %} then
+        # tests name by name through both maps. A plain dict is the same while the app adds its globals
+        # in create_app, before any template loads (as Jinja's docs ask of environment globals).
+        return {**self.globals, **(d or {})}
+
 
 async def render_template(template_name_or_list, **context) -> str:
     """quart.render_template (context processors, signals) for the app's sync Jinja environment."""

@@ -99,9 +99,14 @@ def test_templates_render_without_jinja_async_mode_and_only_through_core_render(
     import re
 
     from core.config import PROJECT_ROOT
+    from core.template_urls import cached_url_for
 
     app = make_app(f"sqlite:///{tmp_path}/jinja.sqlite3")
     assert app.jinja_env.is_async is False
+    # Template globals are a plain dict (not a ChainMap) holding every global create_app installed.
+    template_globals = app.jinja_env.get_template("_partials/star.html").globals
+    assert type(template_globals) is dict and template_globals["url_for"] is cached_url_for
+    assert {"static_url", "is_htmx", "tool_index_url", "get_flashed_messages"} <= template_globals.keys()
     # quart.render_template awaits Template.render_async, which a sync environment refuses.
     quart_render = re.compile(r"from quart import [^\n]*\b(render_template|stream_template)\b")
     sources = [*PROJECT_ROOT.glob("core/**/*.py"), *PROJECT_ROOT.glob("tools/**/*.py"), PROJECT_ROOT / "app.py"]
