@@ -105,7 +105,7 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     register_tools(app, settings.disabled_tools)
     install_favorites(app)
     install_cli(app)
-    install_compression(app)  # after install_security: gzip wraps ProxyFix, the outermost layer
+    install_compression(app)  # after install_security: gzip wraps TrustedProxy, the outermost layer
     drop_flask_context_processors(app)  # after every blueprint is registered
     return app
 

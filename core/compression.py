@@ -142,5 +142,5 @@ class CompressedResponse:
 
 
 def install_compression(app) -> None:
-    """Outermost layer: it only rewrites the response, so it wraps ProxyFix and the app alike."""
+    """Outermost layer: it only rewrites the response, so it wraps the proxy fix (TrustedProxy) and the app alike."""
     app.asgi_app = CompressionMiddleware(app.asgi_app)
