@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from databases import Database
+from databases.backends.common.records import Record, create_column_maps
 from databases.backends.postgres import PostgresBackend, PostgresConnection
 from databases.backends.sqlite import CompilationContext, SQLiteBackend, SQLiteConnection
 from sqlalchemy.engine.interfaces import Dialect
@@ -34,6 +35,7 @@ class Template:
     literals: dict[str, Any]  # the values SQLAlchemy bound itself (e.g. the 1 of `visits + 1`)
     processors: dict  # bind name -> the dialect's conversion of a Python value (e.g. datetime for SQLite)
     result_columns: Any
+    column_maps: Any  # what databases' Record needs to convert result values, built once
     compiled: Any
 
     def arguments(self, values: dict[str, Any]) -> list:
@@ -88,7 +90,11 @@ def compile_template(statement: ClauseElement, dialect: Dialect) -> Template:
         sql = compiled.string % {name: f"${i}" for i, name in enumerate(names, start=1)}
     required = frozenset(name for param, name in compiled.bind_names.items() if not param.unique)
     literals = {name: param.value for param, name in compiled.bind_names.items() if param.unique}
-    return Template(sql, names, required, literals, dict(compiled._bind_processors), compiled._result_columns, compiled)
+    result_columns = compiled._result_columns
+    column_maps = create_column_maps(result_columns)
+    return Template(
+        sql, names, required, literals, dict(compiled._bind_processors), result_columns, column_maps, compiled
+    )
 
 
 class PreparedPostgresConnection(PostgresConnection):
@@ -97,6 +103,14 @@ class PreparedPostgresConnection(PostgresConnection):
             return super()._compile(query)
         template = query.prepared.template(self._dialect)
         return template.sql, query.arguments(template), template.result_columns
+
+    async def fetch_one(self, query):
+        if not isinstance(query, Bound):
+            return await super().fetch_one(query)
+        # databases' own fetch_one, with the column maps of the template instead of new ones per row
+        template = query.prepared.template(self._dialect)
+        row = await self._connection.fetchrow(template.sql, *query.arguments(template))
+        return None if row is None else Record(row, template.result_columns, self._dialect, template.column_maps)
 
 
 class PreparedSQLiteConnection(SQLiteConnection):
