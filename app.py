@@ -15,7 +15,6 @@ from werkzeug.exceptions import BadRequest
 from core import account, apidocs, home, login
 from core.auth import SessionAuth, SessionUser
 from core.cli import install_cli
-from core.compression import install_compression
 from core.config import ConfigError, Settings, load_settings
 from core.errors import install_error_handlers
 from core.favorites import install_favorites
@@ -28,7 +27,7 @@ from core.render import SyncEnvironment, drop_flask_context_processors, is_htmx
 from core.schema_cache import install_type_adapter_cache
 from core.security import install_security
 from core.sessions import install_sessions
-from core.static import install_static
+from core.static import install_compression, install_static
 from core.template_urls import install_url_cache
 from core.urls import install_converters
 
@@ -105,7 +104,7 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     register_tools(app, settings.disabled_tools)
     install_favorites(app)
     install_cli(app)
-    install_compression(app)  # after install_security: gzip wraps TrustedProxy, the outermost layer
+    install_compression(app)  # after install_security: gzip wraps ProxyFix, the outermost layer
     drop_flask_context_processors(app)  # after every blueprint is registered
     return app
 

@@ -89,7 +89,7 @@ async def reset(subject: str, rule: Rule) -> None:
 
 
 def client_address() -> str:
-    """The client's address: with MYTOOLS_PROXY_HOPS=1 core.security.TrustedProxy set it to the rightmost
+    """The client's address: with MYTOOLS_PROXY_HOPS=1 ProxyFix has set it to the rightmost
     X-Forwarded-For hop, the one Heroku's router appended (the leftmost ones are the client's to choose)."""
     return request.remote_addr or "unknown"
 

@@ -1,10 +1,11 @@
-"""Page weight: content-hashed static URLs cached for a year (gzip is core.compression)."""
+"""Page weight: content-hashed static URLs cached for a year, and gzip for every response."""
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 
+from asgi_gzip import GZipMiddleware
 from quart import Quart, current_app, request
 from werkzeug.security import safe_join
 
@@ -12,6 +13,8 @@ from core.template_urls import cached_url_for
 
 VERSIONS_KEY = "mytools.static_versions"
 IMMUTABLE = "public, max-age=31536000, immutable"
+GZIP_MINIMUM_SIZE = 500
+GZIP_LEVEL = 6  # level 9 costs about twice the CPU for a few percent on pages this size
 
 
 def static_version(app: Quart, filename: str) -> str | None:
@@ -54,7 +57,87 @@ async def cache_static_files(response):
     return response
 
 
+class CompressionMiddleware:
+    """gzip (asgi-gzip) responses to this site's own pages, not to requests another site started.
+
+    A response that reflects attacker-chosen input next to a secret (a note, a token) leaks the secret
+    through its compressed size (BREACH); such a request must be made by another site, which browsers
+    announce with Sec-Fetch-Site, so those responses go out uncompressed.
+    """
+
+    def __init__(self, app, minimum_size: int = GZIP_MINIMUM_SIZE) -> None:
+        self.app = app
+        small = SmallBodyCoalescer(app, minimum_size)
+        self.gzip = GZipMiddleware(small, minimum_size=minimum_size, compresslevel=GZIP_LEVEL)
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or started_by_other_site(scope):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_weak_etag(message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = weaken_etag_if_compressed(message["headers"])
+            await send(message)
+
+        await self.gzip(scope, receive, send_weak_etag)
+
+
+class SmallBodyCoalescer:
+    """Send a small body in one ASGI message, so asgi-gzip's minimum_size can apply.
+
+    Quart sends every body as chunks with more_body=True and then an empty last chunk; asgi-gzip
+    takes that for a stream and compresses it whatever its size (a 30-byte JSON became 47 bytes).
+    Only bodies whose Content-Length is under the limit are held back, so at most that many bytes.
+    """
+
+    def __init__(self, app, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send) -> None:
+        held: list[bytes] | None = None
+
+        async def send_small_at_once(message) -> None:
+            nonlocal held
+            if message["type"] == "http.response.start":
+                length = next((v for k, v in message["headers"] if k.lower() == b"content-length"), None)
+                if length is not None and length.isdigit() and int(length) < self.limit:
+                    held = []
+            elif message["type"] == "http.response.body" and held is not None:
+                held.append(message.get("body", b""))
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"".join(held), "more_body": False}
+                held = None
+            await send(message)
+
+        await self.app(scope, receive, send_small_at_once)
+
+
+def started_by_other_site(scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"sec-fetch-site":
+            return value in (b"cross-site", b"same-site")
+    return False
+
+
+def weaken_etag_if_compressed(headers: list) -> list:
+    """A gzipped body is another representation: its ETag is weak (as nginx does it)."""
+    if not any(name.lower() == b"content-encoding" for name, _ in headers):
+        return headers
+    return [
+        (name, b"W/" + value if name.lower() == b"etag" and not value.startswith(b"W/") else value)
+        for name, value in headers
+    ]
+
+
 def install_static(app: Quart) -> None:
     app.url_defaults(add_static_version)
     app.after_request(cache_static_files)
     app.jinja_env.globals["static_url"] = static_url
+
+
+def install_compression(app: Quart) -> None:
+    """Outermost layer: it only rewrites the response, so it wraps ProxyFix and the app alike."""
+    app.asgi_app = CompressionMiddleware(app.asgi_app)
