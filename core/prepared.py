@@ -10,10 +10,14 @@ dialect on first use, and each call only fills in its values:
 A bindparam needs a value (None will do) so that SQLAlchemy does not insist on one at compile time;
 every call must pass all of the statement's bindparams by name. Only the app's Database (AppDatabase,
 built by core.db.make_database) knows how to run one.
+
+On PostgreSQL, `fetch_one` of a Prepared statement outside a transaction goes straight to asyncpg's pool
+(acquire, fetchrow, release): what databases does too, without its per-call Connection object and locks.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,6 +147,22 @@ class PreparedSQLiteBackend(SQLiteBackend):
 
 class AppDatabase(Database):
     """databases.Database that also runs Prepared statements (PostgreSQL via asyncpg, and SQLite)."""
+
+    async def fetch_one(self, query, values=None):
+        if isinstance(query, Bound) and isinstance(self._backend, PreparedPostgresBackend) and self._no_connection():
+            # databases would acquire a pool connection for this one query and release it: the same, minus
+            # its Connection object (three locks) and the task's entry in its connection map.
+            template = query.prepared.template(self._backend._dialect)
+            async with self._backend._pool.acquire() as connection:
+                row = await connection.fetchrow(template.sql, *query.arguments(template))
+            if row is None:
+                return None
+            return Record(row, template.result_columns, self._backend._dialect, template.column_maps)
+        return await super().fetch_one(query, values)
+
+    def _no_connection(self) -> bool:
+        """True when this task holds no connection (so no transaction) that the query must run on."""
+        return self._global_connection is None and asyncio.current_task() not in self._connection_map
 
     SUPPORTED_BACKENDS = {
         **Database.SUPPORTED_BACKENDS,
