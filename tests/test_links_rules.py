@@ -102,6 +102,7 @@ def test_own_host_with_port_is_compared_with_port():
         ("WhatsApp/2.23.20.0 A", True),
         ("TelegramBot (like TwitterBot)", True),
         ("LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)", True),
+        ("Mozilla/5.0 SLACK-IMGPROXY", True),  # any case (ua-parser alone does not call this one a bot)
         ("", True),
         (None, True),
     ],
