@@ -18,6 +18,7 @@ from core.cli import install_cli
 from core.config import ConfigError, Settings, load_settings
 from core.errors import install_error_handlers
 from core.favorites import install_favorites
+from core.gc_tuning import install_gc_tuning
 from core.home import tool_index_url
 from core.lifecycle import install_database
 from core.openapi import ApiOnlyProvider
@@ -106,6 +107,7 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     install_cli(app)
     install_compression(app)  # after install_security: gzip wraps ProxyFix, the outermost layer
     drop_flask_context_processors(app)  # after every blueprint is registered
+    install_gc_tuning(app)  # last: its startup hook runs after every other one
     return app
 
 
