@@ -45,8 +45,14 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-async def render_tool(tool: Tool, status: int = 200, **context):
-    """`<slug>/_result.html` for an htmx request, `<slug>/index.html` otherwise."""
+async def render_tool(tool: Tool, status: int | None = None, **context):
+    """`<slug>/_result.html` for an htmx request, `<slug>/index.html` otherwise.
+
+    The status defaults to 422 when the context's form has a field error, else 200.
+    """
+    if status is None:
+        form = context.get("form")
+        status = 422 if form is not None and form.errors else 200
     name = f"{tool.slug}/_result.html" if is_htmx() else f"{tool.slug}/index.html"
     response = await make_response(await render_template(name, **context), status)
     response.vary.add("HX-Request")

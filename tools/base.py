@@ -273,7 +273,6 @@ async def page():
             form = form._replace(errors={exc.field: exc.message})
     return await render_tool(
         TOOL,
-        status=422 if form.errors else 200,
         form=form,
         result=result,
         base_name=base_name,

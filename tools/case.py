@@ -51,7 +51,7 @@ async def page():
     form = await read_form(CaseInput)
     result = convert_case(form.data.input) if form.data else None
     share = share_url(TOOL.page_url, form.values) if result else None
-    return await render_tool(TOOL, status=422 if form.errors else 200, form=form, result=result, share=share)
+    return await render_tool(TOOL, form=form, result=result, share=share)
 
 
 @bp.post("/api/case")

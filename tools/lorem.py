@@ -162,7 +162,6 @@ async def page():
     shared = {**form.values, "seed": str(result.seed)} if result else {}
     return await render_tool(
         TOOL,
-        status=422 if form.errors else 200,
         form=form,
         result=result,
         limits=LIMITS,

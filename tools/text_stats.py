@@ -179,7 +179,6 @@ async def page():
     result = text_stats(form.data.input, form.data.include_stop_words) if form.data else None
     return await render_tool(
         TOOL,
-        status=422 if form.errors else 200,
         form=form,
         result=result,
         words_per_minute=WORDS_PER_MINUTE,

@@ -175,7 +175,6 @@ async def page():
             form = form._replace(errors={exc.field: exc.message})
     return await render_tool(
         TOOL,
-        status=422 if form.errors else 200,
         form=form,
         result=result,
         share=share_url(TOOL.page_url, form.values) if result else None,

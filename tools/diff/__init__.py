@@ -65,7 +65,6 @@ async def page():
             form = form._replace(errors={exc.field: exc.message})
     return await render_tool(
         TOOL,
-        status=422 if form.errors else 200,
         form=form,
         result=result,
         max_context=MAX_CONTEXT,

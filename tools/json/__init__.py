@@ -108,7 +108,6 @@ async def page():
         return download(result)
     return await render_tool(
         TOOL,
-        status=422 if form.errors else 200,
         form=form,
         result=result,
         shown=shown_part(result.text) if result else None,

@@ -82,7 +82,6 @@ async def page():
             form = form._replace(errors={exc.field: exc.message})
     return await render_tool(
         TOOL,
-        status=422 if form.errors else 200,
         form=form,
         result=result,
         key_in_link=key_in_link,

@@ -154,7 +154,6 @@ async def page():
     share = share_url(TOOL.page_url, form.values, secret_fields=("input",)) if result and mode != "check" else None
     return await render_tool(
         TOOL,
-        status=422 if form.errors else 200,
         form=form,
         result=result,
         mode=mode,

@@ -124,7 +124,6 @@ async def respond(form: FormInput, result: dict | None):
     shareable = result and (kind != "wifi" or form.data.security == "nopass")
     return await render_tool(
         TOOL,
-        status=422 if form.errors else 200,
         form=form,
         result=result,
         levels=LEVELS,

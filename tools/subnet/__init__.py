@@ -70,7 +70,6 @@ async def page():
     shared = {name: value for name, value in form.values.items() if value}
     return await render_tool(
         TOOL,
-        status=422 if form.errors else 200,
         form=form,
         result=result,
         max_rows=MAX_SPLIT_ROWS,

@@ -83,7 +83,6 @@ async def page():
         share = share_url(TOOL.page_url, shared)
     return await render_tool(
         TOOL,
-        status=422 if form.errors else 200,
         form=form,
         result=result,
         zones=zone_names(),

@@ -86,7 +86,6 @@ async def page():
     share = share_url(TOOL.page_url, form.values) if result and result.mode == "decode" else None
     return await render_tool(
         TOOL,
-        status=422 if form.errors else 200,
         form=form,
         result=result,
         labels=VERSION_LABELS,
