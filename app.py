@@ -17,6 +17,7 @@ from core.auth import SessionAuth, SessionUser
 from core.cli import install_cli
 from core.config import ConfigError, Settings, load_settings
 from core.errors import install_error_handlers
+from core.executor import install_executor
 from core.favorites import install_favorites
 from core.gc_tuning import install_gc_tuning
 from core.home import tool_index_url
@@ -77,6 +78,7 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     app.request_class = Request
     configure(app, settings)
     install_converters(app)
+    install_executor(settings)
     install_sessions(app)
     install_database(app, settings)
     install_rate_limits(app, settings)

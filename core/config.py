@@ -73,6 +73,11 @@ class Settings:
     login_failure_window_seconds: int = 15 * 60
     paste_anonymous_per_hour: int = 30
     hooks_captures_per_minute: int = 120
+    # The bounded executor (core/executor.py): limits of one piece of work on user content.
+    work_seconds: float = 5.0
+    work_memory_bytes: int = 96 * 2**20
+    max_output_bytes: int = 16 * 2**20
+    work_processes: int = 2
 
 
 def sqlite_path(url: str) -> str:
@@ -203,6 +208,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         login_failure_window_seconds=_int(env, "LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60, minimum=1),
         paste_anonymous_per_hour=_int(env, "PASTE_ANONYMOUS_PER_HOUR", 30, minimum=1),
         hooks_captures_per_minute=_int(env, "HOOKS_CAPTURES_PER_MINUTE", 120, minimum=1),
+        work_seconds=_int(env, "WORK_TIME_LIMIT_MS", 5000, minimum=100) / 1000,
+        work_memory_bytes=_int(env, "WORK_MEMORY_MB", 96, minimum=16) * 2**20,
+        max_output_bytes=_int(env, "MAX_OUTPUT_BYTES", 16 * 2**20, minimum=1024),
+        work_processes=_int(env, "WORK_PROCESSES", 2, minimum=1),
     )
 
 

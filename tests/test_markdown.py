@@ -11,8 +11,9 @@ import httpx
 import pytest
 from serverutil import VENV_BIN, free_port, running, server_env, wait_for_status
 
-from tools.markdown.render import render_markdown, to_html
-from tools.markdown.sandbox import render_with_limits
+import core.executor
+from core.executor import Limits, WorkLimitExceeded, run_bounded
+from core.markdown import render_markdown, to_html
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 HTMX = {"HX-Request": "true"}
@@ -265,22 +266,22 @@ def test_inputs_in_raw_html_are_read_only():
 # --- limits -----------------------------------------------------------------------------------------
 
 
-def test_slow_input_is_stopped_at_the_time_limit():
+async def test_slow_input_is_stopped_at_the_time_limit():
     started = time.monotonic()
-    outcome = render_with_limits("[" * 300_000, time_limit=0.5, memory_limit=2**30)  # about 3 s of work
-    assert outcome.status == "timeout"
+    with pytest.raises(WorkLimitExceeded) as stopped:
+        await run_bounded(render_markdown, "[" * 300_000, limits=Limits(0.5, 2**30, 2**20))  # about 3 s of work
+    assert stopped.value.kind == "time"
     assert time.monotonic() - started < 2.0
 
 
-def test_render_in_a_child_process():
-    outcome = render_with_limits("# Hi", time_limit=10, memory_limit=2**30)
-    assert (outcome.status, outcome.html) == ("ok", "<h1>Hi</h1>\n")
+async def test_render_in_a_child_process():
+    assert await run_bounded(render_markdown, "# Hi", limits=Limits(10, 2**30, 2**20)) == "<h1>Hi</h1>\n"
 
 
 @pytest.mark.slow
 def test_renders_under_hypercorn_workers(tmp_path):
     # Hypercorn's workers are daemonic processes, which multiprocessing refuses to let start children:
-    # the renderer's child process must start all the same (a real server, two workers).
+    # the bounded executor's forked children must start all the same (a real server, two workers).
     port = free_port()
     env = server_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     args = [str(VENV_BIN / "hypercorn"), "app:app", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
@@ -322,16 +323,12 @@ async def test_api_errors_name_the_field(tool_client, body, phrase):
 
 
 async def test_api_timeout_is_422_with_a_message(tool_client, monkeypatch):
-    import tools.markdown
-    import tools.markdown.sandbox
-
-    monkeypatch.setattr(tools.markdown.sandbox, "TIME_LIMIT", 0.5)
-    monkeypatch.setattr(tools.markdown, "TIME_LIMIT", 0.5)
+    monkeypatch.setattr(core.executor, "_DEFAULT_LIMITS", Limits(0.5, 96 * 2**20, 16 * 2**20))
     response = await tool_client.post("/api/markdown", json={"input": "[" * 300_000})
     assert response.status_code == 422
     error = (await response.get_json())["error"]
     assert error["field"] == "input"
-    assert "rendering took longer than 0.5 s and was stopped" in error["message"]
+    assert error["message"] == "this input takes too long to process: the limit is 0.5 s"
 
 
 # --- page -------------------------------------------------------------------------------------------

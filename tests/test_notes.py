@@ -6,7 +6,12 @@ import asyncio
 
 import pytest
 
-from tools.notes.markdown import render_markdown
+from core.markdown import render_markdown as render_any
+
+
+def render_markdown(source: str) -> str:
+    return render_any(source, raw_html=False)
+
 
 BEARER = "Authorization"
 

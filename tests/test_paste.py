@@ -15,7 +15,7 @@ from tests.conftest import make_app
 from tests.test_auth import run_cli
 from tools.paste import store
 from tools.paste.pastes import PasteInput
-from tools.paste.render import detect_language, highlight_code, language_name, render_markdown, stylesheet
+from tools.paste.render import detect_language, highlight_code, language_name, render_paste, stylesheet
 
 ID = re.compile(r"^[A-Za-z0-9_-]{22}$")  # token_urlsafe(16): 128 bits
 PY = "def add(a, b):\n    return a + b\n"
@@ -87,7 +87,7 @@ def test_highlight_escapes_html_and_keeps_leading_blank_lines():
     ],
 )
 def test_markdown_is_sanitized(source, forbidden):
-    assert forbidden not in render_markdown(source)
+    assert forbidden not in render_paste(source, "markdown")
 
 
 def test_stylesheet_file_is_generated_and_has_no_global_rules():

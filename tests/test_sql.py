@@ -146,7 +146,7 @@ def test_unexpected_sqlparse_failure_keeps_the_statement(monkeypatch):
 def test_deadline_stops_the_work():
     with pytest.raises(ToolInputError) as raised:
         format_sql(SqlInput(input="select 1; select 2;"), deadline=time.monotonic() - 1)
-    assert raised.value.message.startswith("Formatting took longer than 20 seconds and stopped at statement 1")
+    assert raised.value.message.startswith("Formatting took longer than 8 seconds and stopped at statement 1")
 
 
 def test_cancelled_work_stops():

@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field
 from quart import Blueprint
 from quart_schema import validate_request, validate_response
 
-from core.forms import read_form
+from core.executor import run_bounded
+from core.forms import ToolInputError, read_form
 from core.registry import Tool
 from core.render import render_tool, share_url
 
@@ -176,7 +177,12 @@ def text_stats(text: str, include_stop_words: bool = False) -> TextStatsOutput:
 @bp.route("/tools/text-stats/", methods=["GET", "POST"])
 async def page():
     form = await read_form(TextStatsInput)
-    result = text_stats(form.data.input, form.data.include_stop_words) if form.data else None
+    result = None
+    if form.data:
+        try:
+            result = await run_bounded(text_stats, form.data.input, form.data.include_stop_words)
+        except ToolInputError as exc:
+            form = form._replace(errors={exc.field: exc.message})
     return await render_tool(
         TOOL,
         form=form,
@@ -191,4 +197,4 @@ async def page():
 @validate_response(TextStatsOutput)
 async def api(data: TextStatsInput) -> TextStatsOutput:
     """Count characters (code points and graphemes), bytes, words, lines, sentences, paragraphs; top words."""
-    return text_stats(data.input, data.include_stop_words)
+    return await run_bounded(text_stats, data.input, data.include_stop_words)

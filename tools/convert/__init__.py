@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Literal
 
@@ -10,6 +9,7 @@ from pydantic import BaseModel, Field
 from quart import Blueprint
 from quart_schema import validate_request, validate_response
 
+from core.executor import run_bounded
 from core.forms import ToolInputError, read_form
 from core.registry import Tool
 from core.render import render_tool, share_url
@@ -103,7 +103,7 @@ async def page():
     result = None
     if form.data and form.data.input.strip():
         try:
-            result = await asyncio.to_thread(convert, form.data)
+            result = await run_bounded(convert, form.data)
         except ToolInputError as exc:
             form = form._replace(errors={exc.field: exc.message})
     return await render_tool(
@@ -121,4 +121,4 @@ async def page():
 @validate_response(ConvertOutput)
 async def api(data: ConvertInput):
     """Convert data between JSON, YAML, TOML, XML and CSV; notes say what the target format could not keep."""
-    return await asyncio.to_thread(convert, data)
+    return await run_bounded(convert, data)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import io
 import json
 import math
 import re
@@ -15,6 +14,7 @@ import xmltodict
 import yaml
 
 from core.forms import ToolInputError
+from core.limits import CappedWriter, check_size, join_capped
 
 SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # with SafeRepresenter: yaml.safe_dump
 MAX_DEPTH = 100
@@ -210,13 +210,16 @@ def kind(data: object) -> str:
 
 
 def write_json(data: object) -> tuple[str, list[str]]:
-    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    encoder = json.JSONEncoder(indent=2, ensure_ascii=False, allow_nan=False)
+    text = join_capped(encoder.iterencode(data))  # refused as soon as it passes the output cap
     # A lone surrogate (read from a "\ud800" escape) has no UTF-8 form: keep it escaped.
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text), []
 
 
 def write_yaml(data: object) -> tuple[str, list[str]]:
-    return yaml.dump(data, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, width=120), []
+    out = CappedWriter()
+    yaml.dump(data, out, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, width=120)
+    return out.getvalue(), []
 
 
 def write_toml(data: object) -> tuple[str, list[str]]:
@@ -226,7 +229,7 @@ def write_toml(data: object) -> tuple[str, list[str]]:
             'put it under a key first, e.g. {"items": …}.',
             FIELD,
         )
-    return tomli_w.dumps(data), []
+    return check_size(tomli_w.dumps(data)), []  # tomli-w cannot stream; the memory limit bounds it meanwhile
 
 
 def xml_root(data: object) -> tuple[dict, list[str]]:
@@ -251,7 +254,9 @@ def xml_root(data: object) -> tuple[dict, list[str]]:
 def write_xml(data: object) -> tuple[str, list[str]]:
     document, notes = xml_root(data)
     try:
-        text = xmltodict.unparse(document, pretty=True, indent="  ", full_document=True)
+        out = CappedWriter()
+        xmltodict.unparse(document, output=out, pretty=True, indent="  ", full_document=True)
+        text = out.getvalue()
     except ValueError as exc:  # xmltodict's own checks (names, comments)
         raise ToolInputError(f"The data cannot be written as XML: {exc}.", FIELD) from None
     return text + "\n", [*notes, "XML has only text: numbers, true/false and null (an empty element) lose their type."]
@@ -278,7 +283,7 @@ def write_csv(data: object) -> tuple[str, list[str]]:
                     FIELD,
                 )
             header.setdefault(key, None)
-    out = io.StringIO()
+    out = CappedWriter()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180, section 2: CRLF line breaks
     if header:
         writer.writerow(header)

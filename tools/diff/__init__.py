@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from quart import Blueprint
 from quart_schema import validate_request, validate_response
 
+from core.executor import run_bounded
 from core.forms import ToolInputError, read_form
 from core.registry import Tool
 from core.render import render_tool, share_url
@@ -51,7 +50,7 @@ bp = Blueprint("diff", __name__)
 
 async def compare_in_thread(data: DiffInput) -> DiffOutput:
     # difflib may work for up to a couple of seconds on large inputs: keep the event loop free meanwhile.
-    return await asyncio.to_thread(compare, data)
+    return await run_bounded(compare, data)
 
 
 @bp.route("/tools/diff/", methods=["GET", "POST"])

@@ -6,6 +6,8 @@ from urllib.parse import parse_qsl
 
 from quart import Blueprint, url_for
 
+from core.bounded_render import render_limits
+from core.executor import WorkLimitExceeded, run_bounded
 from core.registry import Tool
 from tools.hooks import display
 
@@ -54,6 +56,17 @@ def request_view(captured: dict) -> dict:
         "body_view": display.body_view(captured["body"], captured["body_size"], content_type),
         "curl": display.curl_command(url, captured["method"], headers, captured["body"]),
     }
+
+
+async def pretty_body(view: dict) -> tuple[str | None, str]:
+    """The body's JSON pretty-printed, within the render limits; (None, why) when it cannot be."""
+    body = view["body_view"]
+    if body["truncated"] or body["text"] is None:
+        return None, ""
+    try:
+        return await run_bounded(display.pretty_json, body["text"], view["content_type"], limits=render_limits()), ""
+    except WorkLimitExceeded as exc:
+        return None, f"Not pretty-printed: {exc.message}."
 
 
 from tools.hooks import api, capture, cli, pages  # noqa: E402, F401  (they add their routes to bp)

@@ -9,6 +9,8 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from urllib.parse import parse_qsl
 
+from core.limits import join_capped
+
 # Not part of what the sender sent, or recomputed by curl itself: left out of "copy as curl".
 CURL_SKIPPED_HEADERS = frozenset(
     {
@@ -69,7 +71,9 @@ def pretty_json(text: str | None, content_type: str | None) -> str | None:
     if not (kind.endswith("json") or kind.endswith("+json") or looks_like_json):
         return None
     try:
-        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+        value = json.loads(text)
+        # Indenting a deeply nested body grows as the square of its depth: capped while it is written.
+        return join_capped(json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(value))
     except (ValueError, RecursionError):
         return None
 
@@ -143,7 +147,7 @@ def curl_command(url: str, method: str, headers: list[tuple[str, str]], body: by
 
 
 def body_view(body: bytes, body_size: int, content_type: str | None) -> dict:
-    """Everything the pages and the API show of a body."""
+    """Everything the pages and the API show of a body, but its pretty-printed JSON (see pretty_json)."""
     truncated = body_size > len(body)
     text = body_text(body)
     return {
@@ -153,6 +157,5 @@ def body_view(body: bytes, body_size: int, content_type: str | None) -> dict:
         "text": text,
         "base64": base64.b64encode(body).decode(),
         "hex": hexdump(body) if text is None and body else None,
-        "json": pretty_json(text, content_type) if not truncated else None,
         "form": form_fields(body, content_type, truncated),
     }

@@ -10,7 +10,7 @@ from core.config import current_settings
 from core.forms import FormInput, read_form
 from core.render import is_htmx, render_template, render_tool
 from core.timefmt import relative
-from tools.hooks import NO_STORE, TOOL, bin_view, bp, request_view, store
+from tools.hooks import NO_STORE, TOOL, bin_view, bp, pretty_body, request_view, store
 from tools.hooks.schemas import BinSettings
 
 SETTINGS_FIELDS = tuple(BinSettings.model_fields)
@@ -125,7 +125,9 @@ async def show_request(bin_id: str, request_id: int):
     if captured is None:
         keep = current_settings().hooks_max_requests
         raise NotFound(f"This request is not stored (any more): a bin keeps its newest {keep} requests.")
+    view = request_view(captured)
+    view["body_view"]["json"], json_note = await pretty_body(view)
     page = await render_template(
-        "hooks/request.html", bin=bin_view(hook_bin), req=request_view(captured), now=store.now(), relative=relative
+        "hooks/request.html", bin=bin_view(hook_bin), req=view, json_note=json_note, now=store.now(), relative=relative
     )
     return await private(page)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Literal
 
 from pydantic import BaseModel, Field
 from quart import Blueprint, Response, current_app, request
 from quart_schema import validate_request, validate_response
 
+from core.executor import run_bounded
 from core.forms import ToolInputError, api_error, read_form
 from core.registry import Tool
 from core.render import is_htmx, render_tool, share_url
@@ -98,7 +98,7 @@ async def page():
     result = excerpt = None
     if form.data and form.data.input.strip():
         try:
-            result = await asyncio.to_thread(run, form.data)
+            result = await run_bounded(run, form.data)
         except JsonSyntaxError as exc:
             form = form._replace(errors={exc.field: exc.message})
             excerpt = exc.excerpt
@@ -122,7 +122,7 @@ async def page():
 async def api(data: JsonInput):
     """Validate JSON and format it: indent 2/4/tab or minify, optionally with sorted keys or ASCII only."""
     try:
-        formatted = await asyncio.to_thread(run, data)
+        formatted = await run_bounded(run, data)
     except JsonSyntaxError as exc:
         return api_error(f"{exc.message}\n{exc.excerpt}", exc.field, 422)
     except ToolInputError as exc:

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from core.forms import ToolInputError
+from core.limits import join_capped
 
 INDENTS = {"2": "  ", "4": "    ", "tab": "\t", "minify": None}
 EXCERPT_RADIUS = 40  # characters shown on each side of an error
@@ -235,7 +236,7 @@ def serialize(value: object, indent: str | None, sort_keys: bool, ensure_ascii: 
         None, unsupported, encoder, indent, number_text, separators[1], separators[0], sort_keys, False, True
     )
     try:
-        return "".join(iterencode(value, 0))
+        return join_capped(iterencode(value, 0))
     except RecursionError:
         raise too_deep() from None
 

@@ -6,10 +6,12 @@ from pydantic import BaseModel, Field
 from quart import Blueprint
 from quart_schema import validate_request, validate_response
 
-from core.forms import ToolInputError, api_error, read_form
+from core.bounded_render import render_limits, site_hosts
+from core.executor import run_bounded
+from core.forms import ToolInputError, read_form
+from core.markdown import render_markdown
 from core.registry import Tool
 from core.render import render_tool, share_url
-from tools.markdown.sandbox import MEMORY_LIMIT, TIME_LIMIT, Outcome, render_isolated
 
 TOOL = Tool(
     slug="markdown",
@@ -41,46 +43,23 @@ class MarkdownOutput(BaseModel):
     html: str = Field(description="The rendered HTML, sanitized: no scripts, event handlers or unsafe links.")
 
 
-class RenderUnavailable(Exception):
-    pass
-
-
-def outcome_html(outcome: Outcome) -> str:
-    """The HTML of a render, or ToolInputError (the text's fault) / RenderUnavailable (the server's)."""
-    if outcome.status == "ok":
-        return outcome.html
-    if outcome.status == "timeout":
-        raise ToolInputError(
-            f"rendering took longer than {TIME_LIMIT:g} s and was stopped: the text is too long, or has "
-            "constructs that are slow to render (thousands of nested brackets, emphasis marks or task list "
-            "items); try a part of it"
-        )
-    if outcome.status == "memory":
-        raise ToolInputError(f"rendering needed more than {MEMORY_LIMIT // 2**20:,} MB of memory and was stopped")
-    if outcome.status == "failed":
-        raise ToolInputError(f"the renderer could not process this text ({outcome.detail})")
-    raise RenderUnavailable(outcome.detail)
-
-
-UNAVAILABLE = "The renderer could not be started just now; please try again in a moment."
+async def render(source: str) -> MarkdownOutput:
+    """Sanitized HTML, raw HTML in the source kept where safe; WorkLimitExceeded (a 422) past the limits."""
+    html = await run_bounded(render_markdown, source, True, site_hosts(), limits=render_limits())
+    return MarkdownOutput(html=html)
 
 
 @bp.route("/tools/markdown/", methods=["GET", "POST"])
 async def page():
     form = await read_form(MarkdownInput)
     result = None
-    status = 200
     if form.data:
         try:
-            result = MarkdownOutput(html=outcome_html(await render_isolated(form.data.input)))
+            result = await render(form.data.input)
         except ToolInputError as exc:
             form = form._replace(errors={exc.field: exc.message})
-        except RenderUnavailable:
-            form = form._replace(errors={"": UNAVAILABLE})
-            status = 503
     return await render_tool(
         TOOL,
-        status=status if status != 200 else (422 if form.errors else 200),
         form=form,
         result=result,
         share=share_url(TOOL.page_url, form.values) if result and form.data.input else None,
@@ -92,9 +71,4 @@ async def page():
 @validate_response(MarkdownOutput)
 async def api(data: MarkdownInput):
     """Render Markdown to sanitized HTML (CommonMark, GFM tables, strikethrough, task lists, footnotes)."""
-    try:
-        return MarkdownOutput(html=outcome_html(await render_isolated(data.input)))
-    except ToolInputError as exc:
-        return api_error(exc.message, exc.field, 422)
-    except RenderUnavailable:
-        return api_error(UNAVAILABLE, None, 503)
+    return await render(data.input)

@@ -9,11 +9,11 @@ from quart import Blueprint, abort, flash, g, redirect, request, url_for
 from quart_schema import document_querystring, security_scheme, validate_request, validate_response
 
 from core.auth import owner_required
+from core.bounded_render import markdown_html
 from core.forms import MAX_DB_INTEGER, StoredText, api_error, read_form
 from core.registry import Tool
 from core.render import render_template, render_tool
 from tools.notes import store
-from tools.notes.markdown import render_markdown
 
 TOOL = Tool(
     slug="notes",
@@ -55,8 +55,8 @@ class NoteQuery(BaseModel):
     q: str = ""
 
 
-def note_out(note: dict) -> NoteOut:
-    return NoteOut(**note, html=render_markdown(note["body"]))
+async def note_out(note: dict) -> NoteOut:
+    return NoteOut(**note, html=str((await markdown_html(note["body"])).html))
 
 
 async def owned_note_or_404(note_id: int) -> dict:
@@ -93,7 +93,8 @@ async def new():
 @owner_required
 async def show(note_id: int):
     note = await owned_note_or_404(note_id)
-    return await render_template("notes/show.html", note=note, html=render_markdown(note["body"]))
+    rendered = await markdown_html(note["body"])
+    return await render_template("notes/show.html", note=note, html=rendered.html, fallback_note=rendered.note)
 
 
 @bp.route("/tools/notes/<id:note_id>/edit", methods=["GET", "POST"])
@@ -135,7 +136,7 @@ async def delete(note_id: int):
 async def api_list() -> NoteList:
     """List your notes, newest first; `?q=` searches titles and bodies."""
     notes = await store.list_notes(g.user_id, request.args.get("q", ""))
-    return NoteList(notes=[note_out(n) for n in notes])
+    return NoteList(notes=[await note_out(n) for n in notes])
 
 
 @bp.post("/api/notes")
@@ -145,7 +146,7 @@ async def api_list() -> NoteList:
 @validate_response(NoteOut, 201)
 async def api_create(data: NoteInput):
     """Create a note."""
-    return note_out(await store.create_note(g.user_id, data.title, data.body)), 201
+    return await note_out(await store.create_note(g.user_id, data.title, data.body)), 201
 
 
 @bp.get("/api/notes/<id:note_id>")
@@ -157,7 +158,7 @@ async def api_get(note_id: int):
     note = await store.get_note(g.user_id, note_id)
     if note is None:
         return api_error("No note with this id.", status=404)
-    return note_out(note)
+    return await note_out(note)
 
 
 @bp.put("/api/notes/<id:note_id>")
@@ -169,7 +170,7 @@ async def api_update(note_id: int, data: NoteEdit):
     """Replace title and body; send the `version` you read, or get 409 if it changed."""
     saved = await store.update_note(g.user_id, note_id, data.title, data.body, data.version)
     if saved is not None:
-        return note_out(saved)
+        return await note_out(saved)
     current = await store.get_note(g.user_id, note_id)
     if current is None:
         return api_error("No note with this id.", status=404)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from core.bounded_render import render_bounded, site_hosts
 from core.config import current_settings
 from core.errors import human_size
+from core.executor import WorkLimitExceeded, default_limits, run_bounded
 from core.ratelimit import Decision, Rule, limit_address
 from tools.paste import store
-from tools.paste.render import AUTO, detect_language, is_language, language_name
+from tools.paste.render import AUTO, PLAIN, detect_language, is_language, language_name, render_paste
 
 EXPIRY = {
     "10m": timedelta(minutes=10),
@@ -96,6 +97,20 @@ async def anonymous_refusal(owner_id: int | None) -> Decision | None:
     return None if owner_id is not None else await limit_address(anonymous_rule())
 
 
+DETECT_SECONDS = 1.0  # auto-detection is a guess: past this, the paste is plain text
+
+
+async def guess_language(content: str) -> str:
+    """Pygments' guess, bounded: some texts make its lexers' analysis slow."""
+    limits = default_limits()
+    try:
+        return await run_bounded(
+            detect_language, content, limits=limits.replace(seconds=min(limits.seconds, DETECT_SECONDS))
+        )
+    except WorkLimitExceeded:
+        return PLAIN
+
+
 def expires_at(expires: str, now: datetime) -> datetime | None:
     lifetime = EXPIRY[expires]
     return None if lifetime is None else now + lifetime
@@ -108,7 +123,7 @@ async def create_paste(data: PasteInput, owner_id: int | None) -> Created:
         raise PasteTooLarge(too_large_message())
     language = data.language
     if language == AUTO:
-        language = await asyncio.to_thread(detect_language, data.content)
+        language = await guess_language(data.content)
     token = None if owner_id is not None else secrets.token_urlsafe(24)
     now = store.utcnow()
     await store.purge_expired()  # the scheduler's job too, so an app without one still stays clean
@@ -126,4 +141,6 @@ async def create_paste(data: PasteInput, owner_id: int | None) -> Created:
             "expires_at": expires_at(data.expires, now),
         }
     )
+    # Render now, while its author waits, so its first viewers find it rendered (core.bounded_render caches).
+    await render_bounded(render_paste, paste["content"], paste["language"], site_hosts())
     return Created(paste=paste, delete_token=token)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import nh3
-from markdown_it import MarkdownIt
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name, guess_lexer
 from pygments.styles import get_style_by_name
 from pygments.util import ClassNotFound
+
+from core.markdown import render_markdown
 
 AUTO = "auto"
 MARKDOWN = "markdown"
@@ -101,26 +101,17 @@ def highlight_code(content: str, language: str) -> str:
     return highlight(content, lexer, formatter)
 
 
-# Raw HTML in the source is shown as text, and nh3 removes anything unsafe that remains
-# (javascript: links, event handlers), so a paste can never run script.
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").enable("strikethrough")
-ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"table", "thead", "tbody", "tr", "th", "td", "s", "del", "pre", "code", "hr"}
+def shows_markdown(content: str, language: str) -> bool:
+    """True when the paste is shown as rendered Markdown rather than highlighted source."""
+    return language == MARKDOWN and len(content) <= MARKDOWN_LIMIT
 
 
-def render_markdown(source: str) -> str:
-    return nh3.clean(
-        _markdown.render(source),
-        tags=ALLOWED_TAGS,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-
-
-def render_paste(content: str, language: str) -> tuple[str, bool]:
-    """(html, rendered_markdown): slow for big pastes, so call it in a thread."""
-    if language == MARKDOWN and len(content) <= MARKDOWN_LIMIT:
-        return render_markdown(content), True
-    return highlight_code(content, language), False
+def render_paste(content: str, language: str, own_hosts: frozenset[str] = frozenset()) -> str:
+    """The paste as HTML (Markdown rendered without raw HTML, or highlighted source). Unbounded: pages call
+    it through core.bounded_render."""
+    if shows_markdown(content, language):
+        return render_markdown(content, raw_html=False, own_hosts=own_hosts)
+    return highlight_code(content, language)
 
 
 def pygments_rules(style: str, scope: str) -> list[str]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from quart import Blueprint
 from quart_schema import validate_request, validate_response
 
+from core.executor import run_bounded
 from core.forms import ToolInputError, read_form
 from core.registry import Tool
 from core.render import render_tool, share_url
@@ -58,7 +57,7 @@ FLAG_LETTERS = {"IGNORECASE": "i", "MULTILINE": "m", "DOTALL": "s", "VERBOSE": "
 async def run_in_thread(data: RegexInput) -> RegexOutput:
     # The engine releases the GIL while it matches (concurrent=True), so a slow pattern does not hold up
     # the other requests of this worker for the second it may take.
-    return await asyncio.to_thread(run_regex, data)
+    return await run_bounded(run_regex, data)
 
 
 @bp.route("/tools/regex/", methods=["GET", "POST"])
