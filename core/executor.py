@@ -17,6 +17,7 @@ import pickle
 import resource
 import signal
 import sys
+import threading
 import time
 import weakref
 from collections.abc import Callable
@@ -108,6 +109,19 @@ def _vm_size() -> int:
     return 0
 
 
+def _run(outcome: list, function: Callable, args: tuple, kwargs: dict) -> None:
+    try:
+        outcome[0] = ("ok", function(*args, **kwargs))
+    except MemoryError:
+        outcome[0] = ("limit", "memory")
+    except OutputTooLarge:
+        outcome[0] = ("limit", "output")
+    except Exception as exc:  # the function's own error, re-raised in the parent
+        # By class, args and attributes: pickling an exception calls its __init__ with its args, which
+        # fails for the many classes whose __init__ takes other parameters.
+        outcome[0] = ("error", (type(exc), exc.args, dict(vars(exc))))
+
+
 def _child(write_fd: int, function: Callable, args: tuple, kwargs: dict, limits: Limits) -> None:
     """In the forked child: limit ourselves, run, send (status, value) and exit without cleanup."""
     try:
@@ -120,18 +134,14 @@ def _child(write_fd: int, function: Callable, args: tuple, kwargs: dict, limits:
         cpu = int(limits.seconds) + 2  # a backstop should the parent be gone
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
         set_output_cap(limits.output_bytes)
+        # In a new thread: the fork happened deep in the server's call stack, and recursion limits (deep
+        # JSON, nested Markdown) count from there; a thread starts from an empty stack, as the work would.
+        outcome: list[tuple] = [("limit", "memory")]
+        worker = threading.Thread(target=_run, args=(outcome, function, args, kwargs))
+        worker.start()
+        worker.join()
         try:
-            outcome: tuple = ("ok", function(*args, **kwargs))
-        except MemoryError:
-            outcome = ("limit", "memory")
-        except OutputTooLarge:
-            outcome = ("limit", "output")
-        except Exception as exc:  # the function's own error, re-raised in the parent
-            # By class, args and attributes: pickling an exception calls its __init__ with its args, which
-            # fails for the many classes whose __init__ takes other parameters.
-            outcome = ("error", (type(exc), exc.args, dict(vars(exc))))
-        try:
-            payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+            payload = pickle.dumps(outcome[0], protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
             payload = pickle.dumps(("limit", "memory"))
         except Exception as exc:
@@ -192,7 +202,9 @@ async def _reap(pid: int) -> int:
     finally:
         loop.remove_reader(pidfd)
         os.close(pidfd)
-    return os.waitpid(pid, 0)[1]
+    status = os.waitpid(pid, 0)[1]
+    _UNREAPED.discard(pid)
+    return status
 
 
 async def run_bounded(function: Callable, *args: Any, limits: Limits | None = None, **kwargs: Any) -> Any:
@@ -201,6 +213,7 @@ async def run_bounded(function: Callable, *args: Any, limits: Limits | None = No
     Returns its result or re-raises its exception; raises WorkLimitExceeded when a bound is hit.
     """
     limits = limits or _DEFAULT_LIMITS
+    _reap_leftovers()
     deadline = time.monotonic() + limits.seconds
     slots = _slots()
     try:
@@ -214,6 +227,7 @@ async def run_bounded(function: Callable, *args: Any, limits: Limits | None = No
 
 
 _REAPERS: set[asyncio.Task] = set()
+_UNREAPED: set[int] = set()  # killed children whose exit nobody has collected yet
 
 
 def _kill(pid: int) -> None:
@@ -224,6 +238,17 @@ def _kill(pid: int) -> None:
     task.add_done_callback(_REAPERS.discard)
 
 
+def _reap_leftovers() -> None:
+    """Collect killed children whose reaper never ran (its event loop closed first): no zombies pile up."""
+    for pid in list(_UNREAPED):
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                continue
+        except ChildProcessError:
+            pass
+        _UNREAPED.discard(pid)
+
+
 async def _fork_and_wait(function: Callable, args: tuple, kwargs: dict, limits: Limits, deadline: float) -> Any:
     read_fd, write_fd = os.pipe()
     sys.stdout.flush(), sys.stderr.flush()  # a child that wrote would otherwise repeat buffered output
@@ -232,6 +257,7 @@ async def _fork_and_wait(function: Callable, args: tuple, kwargs: dict, limits: 
         os.close(read_fd)
         _child(write_fd, function, args, kwargs, limits)
     os.close(write_fd)
+    _UNREAPED.add(pid)  # until its exit is collected, whatever happens to this task
     try:
         payload = await _read_all(read_fd, limits.output_bytes + PICKLE_OVERHEAD, deadline)
     except TimeoutError:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
-from core.forms import ToolInputError
-
 DEFAULT_OUTPUT_CAP = 16 * 2**20
 _cap = DEFAULT_OUTPUT_CAP
 
 
-class OutputTooLarge(ToolInputError):
-    """A result crossed the output cap while it was being produced (a 422 naming the limit)."""
+class OutputTooLarge(BaseException):
+    """A result crossed the output cap while it was being produced.
+
+    A BaseException, like KeyboardInterrupt: the work it stops often catches ValueError or Exception
+    around what it writes, and must not swallow the cap. The bounded executor turns it into a 422.
+    """
 
     def __init__(self, cap: int) -> None:
         self.cap = cap
