@@ -189,9 +189,12 @@ async def _read_all(fd: int, cap: int, deadline: float) -> bytes | None:
 
 
 async def _reap(pid: int) -> int:
-    """Wait for the child's exit without blocking the loop; its wait status."""
+    """Wait for the child's exit without blocking the loop; its wait status (0 when another caller
+    already collected it, which happens only to children that were killed)."""
     try:
         pidfd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return _collected(pid)
     except (AttributeError, OSError):  # no pidfd (old kernel): the child is dead or dying, wait briefly
         return (await asyncio.to_thread(os.waitpid, pid, 0))[1]
     loop = asyncio.get_running_loop()
@@ -202,7 +205,14 @@ async def _reap(pid: int) -> int:
     finally:
         loop.remove_reader(pidfd)
         os.close(pidfd)
-    status = os.waitpid(pid, 0)[1]
+    return _collected(pid)
+
+
+def _collected(pid: int) -> int:
+    try:
+        status = os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        status = 0
     _UNREAPED.discard(pid)
     return status
 
@@ -233,6 +243,7 @@ _UNREAPED: set[int] = set()  # killed children whose exit nobody has collected y
 def _kill(pid: int) -> None:
     """SIGKILL the child and reap it in the background (the caller may be cancelled and cannot wait)."""
     os.kill(pid, signal.SIGKILL)
+    _UNREAPED.add(pid)
     task = asyncio.get_running_loop().create_task(_reap(pid))
     _REAPERS.add(task)
     task.add_done_callback(_REAPERS.discard)
@@ -257,7 +268,6 @@ async def _fork_and_wait(function: Callable, args: tuple, kwargs: dict, limits: 
         os.close(read_fd)
         _child(write_fd, function, args, kwargs, limits)
     os.close(write_fd)
-    _UNREAPED.add(pid)  # until its exit is collected, whatever happens to this task
     try:
         payload = await _read_all(read_fd, limits.output_bytes + PICKLE_OVERHEAD, deadline)
     except TimeoutError:
@@ -271,7 +281,11 @@ async def _fork_and_wait(function: Callable, args: tuple, kwargs: dict, limits: 
     if payload is None:
         _kill(pid)  # over the output cap: stop it writing
         raise WorkLimitExceeded("output", limits)
-    status = await _reap(pid)
+    try:
+        status = await _reap(pid)
+    except BaseException:  # cancelled while collecting its exit: leave that to the next caller
+        _UNREAPED.add(pid)
+        raise
     if not payload:
         # No answer: the child died. Out of memory outside Python (a C or Rust allocation that aborts)
         # is by far the likeliest cause under RLIMIT_AS; anything else is a bug we should hear about.

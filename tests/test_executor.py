@@ -163,3 +163,10 @@ def test_capped_writers_stop_while_producing():
         join_capped(chunks(), cap=30)
     assert len(produced) == 11  # stopped at the chunk that crossed the cap, not after all 1000
     assert join_capped(iter(["a", "b"]), cap=2) == "ab"
+
+
+async def test_many_calls_at_once_each_get_their_own_answer():
+    # Each caller collects its own child's exit: none may take another's (a 500 under load, once).
+    results = await asyncio.gather(*(run_bounded(add, i, 1, limits=LIMITS.replace(seconds=10)) for i in range(40)))
+    assert results == [i + 1 for i in range(40)]
+    assert children() == set()
