@@ -279,6 +279,110 @@ async def test_binary_body_is_base64_in_api_and_hex_on_page(logged_in, owner):
     assert "--data-binary @-" in page
 
 
+# --- this site's credentials never reach a capture ----------------------------------------
+
+VICTIM_PASSWORD = "the victim's long password"
+
+
+async def logged_in_victim(app) -> tuple:
+    """A second account's browser: its login cookie, its flash-session cookie, a foreign cookie, and its API token."""
+    from core.auth import create_token, create_user
+
+    async with app.app_context():
+        await create_user("victim", VICTIM_PASSWORD)
+        token = await create_token("victim")
+    browser = app.test_client()
+    assert (await browser.post("/login", form={"name": "victim", "password": VICTIM_PASSWORD})).status_code == 302
+    # Deleting a bin flashes a message: the Quart session cookie is set as well.
+    bin_page = (await browser.post("/tools/hooks/", form={"name": "mine"})).headers["Location"]
+    assert (await browser.post(bin_page + "delete")).status_code == 302
+    browser.set_cookie("localhost", "theme", "dark")  # a cookie that is no credential of this site
+    cookies = {cookie.name: cookie.value for cookie in browser.cookie_jar}
+    assert set(cookies) == {"QUART_AUTH", "session", "theme"}
+    return browser, cookies, token
+
+
+async def stored_headers(app, bin_id: str) -> list[str]:
+    async with app.app_context():
+        query = sa.select(store.hook_requests.c.headers).where(store.hook_requests.c.bin_id == bin_id)
+        return [row.headers for row in await get_db().fetch_all(query)]
+
+
+async def owner_sees(client, owner, hook) -> str:
+    """Everything the owner can read of the bin's captures: the API answer, each request page, the list."""
+    api = await (await client.get(f"/api/hooks/{hook['id']}", headers=auth(owner))).get_data(as_text=True)
+    pages = [await (await client.get(f"/tools/hooks/{hook['id']}/")).get_data(as_text=True)]
+    for request in json.loads(api)["requests"]:
+        page = await client.get(f"/tools/hooks/{hook['id']}/requests/{request['id']}")
+        assert page.status_code == 200
+        pages.append(await page.get_data(as_text=True))
+    return api + "".join(pages)
+
+
+async def test_capture_never_stores_this_sites_cookies_or_tokens(app, logged_in, owner):
+    """A logged-in person's browser loads /hooks/<bin>/a.png: the bin's owner gets neither login nor token."""
+    hook = await new_bin(logged_in, owner)
+    browser, cookies, token = await logged_in_victim(app)
+    image = path_of(hook["capture_url"]) + "/a.png"
+    assert (await browser.get(image, headers={"Authorization": f"Bearer {token}"})).status_code == 200
+    assert (await browser.get(image, headers={"X-Api-Key": token})).status_code == 200
+
+    # The database row holds no credential.
+    raw = "".join(await stored_headers(app, hook["id"]))
+    for secret in (cookies["QUART_AUTH"], cookies["session"], token):
+        assert secret not in raw
+    seen = await owner_sees(logged_in, owner, hook)
+    for secret in (cookies["QUART_AUTH"], cookies["session"], token, token[3:20]):
+        assert secret not in seen
+    [second, first] = await captured(logged_in, owner, hook["id"])
+    pairs = [(h["name"], h["value"]) for h in first["headers"]]
+    # Quart's test client sends one Cookie header per cookie, sorted by name.
+    assert [value for name, value in pairs if name == "cookie"] == [
+        "QUART_AUTH=[removed: this site's session cookie]",
+        "session=[removed: this site's session cookie]",
+        "theme=dark",
+    ]
+    assert dict(pairs)["authorization"] == "Bearer [removed: this site's API token]"
+    assert {"name": "x-api-key", "value": "[removed: this site's API token]"} in second["headers"]
+    argv = shlex.split(first["curl"])
+    for header in ("cookie: theme=dark", "authorization: Bearer [removed: this site's API token]"):
+        assert argv[argv.index(header) - 1] == "-H"
+    # The stolen cookie would log the owner in as the victim; what is shown logs nobody in.
+    shown = next(value for name, value in pairs if value.startswith("QUART_AUTH=")).split("=", 1)[1]
+    victim_page = await app.test_client().get("/tools/notes/", headers={"Cookie": f"QUART_AUTH={shown}"})
+    assert victim_page.status_code == 302
+
+
+async def test_captures_stored_before_redaction_are_redacted_when_read(app, logged_in, owner):
+    """Rows written before this fix still hold credentials in the database: every view removes them."""
+    hook = await new_bin(logged_in, owner)
+    login = "eyJsb2dpbiI6MX0.stolen-login-cookie"
+    token = "mt_" + "T" * 43
+    old_headers = [
+        ("host", "localhost"),
+        ("cookie", f"theme=dark; QUART_AUTH={login}; session=flash-session-value"),
+        ("authorization", f"Bearer {token}"),
+    ]
+    async with app.app_context():
+        await store.store_capture(
+            hook["id"], 10, method="GET", path=path_of(hook["capture_url"]) + "/a.png", query="",
+            headers=old_headers, body=b"", body_size=0, client_address=None,
+        )  # fmt: skip
+    seen = await owner_sees(logged_in, owner, hook)
+    for secret in (login, "flash-session-value", token):
+        assert secret not in seen
+    assert "theme=dark" in seen
+    [request] = await captured(logged_in, owner, hook["id"])
+    assert {h["name"]: h["value"] for h in request["headers"]}["cookie"] == (
+        "theme=dark; QUART_AUTH=[removed: this site's session cookie]; session=[removed: this site's session cookie]"
+    )
+    assert request["curl"].endswith(
+        "-H 'cookie: theme=dark; QUART_AUTH=[removed: this site'\"'\"'s session cookie];"
+        " session=[removed: this site'\"'\"'s session cookie]'"
+        " -H 'authorization: Bearer [removed: this site'\"'\"'s API token]'"
+    )
+
+
 # --- retention --------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl
 
 from quart import Blueprint, url_for
 
+from core.credentials import redact_site_credentials
 from core.registry import Tool
 from tools.hooks import display
 
@@ -43,11 +44,12 @@ def request_url(captured: dict) -> str:
 
 def request_view(captured: dict) -> dict:
     """A captured request with its body views and curl command (the full row is needed)."""
-    headers = captured["headers"]
+    headers = redact_site_credentials(captured["headers"])  # again on read: rows stored before redaction existed
     content_type = display.header(headers, "content-type")
     url = request_url(captured)
     return {
         **captured,
+        "headers": headers,
         "url": url,
         "content_type": content_type,
         "query_fields": parse_qsl(captured["query"], keep_blank_values=True),

@@ -46,7 +46,10 @@ class RequestOut(BaseModel):
     path: str = Field(description="The path as sent, percent-encoding kept.")
     query: str = Field(description="The raw query string, without '?'.")
     url: str
-    headers: list[HeaderOut] = Field(description="Every header as received, in order (owner only).")
+    headers: list[HeaderOut] = Field(
+        description="Every header as received, in order (owner only); this site's own login cookies and API "
+        "tokens are replaced by a '[removed: …]' note and never stored."
+    )
     client_address: str | None
     received_at: datetime
     content_type: str | None

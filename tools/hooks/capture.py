@@ -7,6 +7,7 @@ from urllib.parse import quote
 from quart import Response, request
 
 from core.config import Settings, current_settings
+from core.credentials import redact_site_credentials
 from core.ratelimit import Rule, limit_address, retry_after_header, too_many_requests_message
 from core.security import csrf_exempt
 from tools.hooks import NO_STORE, bp, store
@@ -28,13 +29,16 @@ def capture_rule(settings: Settings) -> Rule:
 
 
 def captured_request(body: bytes, max_body: int) -> dict:
-    """What is stored of this request: exactly what arrived (headers from the ASGI scope, in order)."""
+    """What is stored of this request: what arrived (headers from the ASGI scope, in order), minus our credentials."""
     raw_path = request.scope.get("raw_path") or quote(request.path).encode()
+    headers = [(decode_text(name), decode_text(value)) for name, value in request.scope.get("headers", [])]
     return {
         "method": request.method,
         "path": decode_text(raw_path),
         "query": decode_text(request.query_string),
-        "headers": [(decode_text(name), decode_text(value)) for name, value in request.scope.get("headers", [])],
+        # A browser sends this site's cookies along to /hooks/… (an <img> in a paste, a link): the bin's owner
+        # must never read another account's login.
+        "headers": redact_site_credentials(headers),
         "body": body[:max_body],
         "body_size": len(body),
         "client_address": (request.remote_addr or "")[:64] or None,
