@@ -6,6 +6,7 @@ import asyncio
 import base64
 import dataclasses
 import json
+import re
 import shlex
 import subprocess
 from datetime import UTC, datetime, timedelta
@@ -96,6 +97,13 @@ def test_hexdump_layout():
     assert display.hexdump(bytes(40), limit=16).splitlines()[-1] == "… 24 more bytes (see base64)"
 
 
+def shell_argv(command: str) -> list[bytes]:
+    """The arguments bash hands to curl when it runs `command` (curl replaced by a function that prints them)."""
+    script = 'curl() { printf "%s\\0" "$@"; }; ' + command
+    output = subprocess.run(["bash", "-c", script], capture_output=True, check=True, env={"LC_ALL": "C"}).stdout
+    return output.split(b"\0")[:-1]
+
+
 def test_curl_command_text_body_round_trips_through_the_shell():
     headers = [
         ("host", "example.org"),
@@ -104,9 +112,9 @@ def test_curl_command_text_body_round_trips_through_the_shell():
         ("content-length", "9"),
         ("x-forwarded-for", "1.2.3.4"),
     ]
-    body = "@/etc/passwd\nline 2 $HOME `x`"
+    body = "@/etc/passwd\nline 2 $HOME `x` \\n"
     command = display.curl_command("https://example.org/hooks/b/x?y=1", "PUT", headers, body.encode())
-    assert shlex.split(command) == [
+    expected = [
         "curl",
         "-X",
         "PUT",
@@ -118,6 +126,46 @@ def test_curl_command_text_body_round_trips_through_the_shell():
         "--data-raw",
         body,
     ]
+    assert shell_argv(command) == [arg.encode() for arg in expected[1:]]  # after "curl" itself
+    assert command.endswith(" --data-raw $'@/etc/passwd\\nline 2 $HOME `x` \\\\n'")
+
+
+# Every character a terminal may act on: C0, DEL, C1, the Unicode line/paragraph separators.
+RAW_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+@pytest.mark.parametrize(
+    "text, quoted",
+    [
+        ("push", "push"),
+        ("it's", "'it'\"'\"'s'"),
+        ("\x1b[201~; rm -rf ~\n", "$'\\x1b[201~; rm -rf ~\\n'"),
+        ("it's\tback\\slash\r", "$'it\\'s\\tback\\\\slash\\r'"),
+        ("\u009b201~ C1 CSI, \x7f DEL", "$'\\xc2\\x9b201~ C1 CSI, \\x7f DEL'"),
+        ("a\u2028b\u2029c\u202ed", "$'a\\xe2\\x80\\xa8b\\xe2\\x80\\xa9c\\xe2\\x80\\xaed'"),
+        ("caf\u00e9 \u00a0$HOME", "'caf\u00e9 \u00a0$HOME'"),
+    ],
+)
+def test_shell_quote_escapes_every_control_character(text, quoted):
+    assert display.shell_quote(text) == quoted
+    assert not RAW_CONTROL.search(display.shell_quote(text))
+    assert shell_argv("curl " + quoted) == [text.encode()]
+
+
+def test_curl_command_with_terminal_escapes_everywhere_has_no_raw_control_character():
+    evil = "\x1b[201~; rm -rf ~\n"
+    command = display.curl_command(
+        "http://h/hooks/b/\x1b]x", "P\x1bST", [("x-evil", evil), ("x-\u009bname", "v")], evil.encode()
+    )
+    assert not RAW_CONTROL.search(command)
+    assert command == (
+        "curl -X $'P\\x1bST' $'http://h/hooks/b/\\x1b]x' -H $'x-evil: \\x1b[201~; rm -rf ~\\n'"
+        " -H $'x-\\xc2\\x9bname: v' --data-raw $'\\x1b[201~; rm -rf ~\\n'"
+    )
+    assert shell_argv(command) == [
+        arg.encode()
+        for arg in ("-X", "P\x1bST", "http://h/hooks/b/\x1b]x", "-H", f"x-evil: {evil}", "-H", "x-\u009bname: v")
+    ] + [b"--data-raw", evil.encode()]
 
 
 def test_curl_command_get_head_and_binary():
@@ -523,6 +571,21 @@ async def test_api_curl_reproduces_the_request(client, owner):
     assert ["-H", "x-event: push"] == argv[argv.index("x-event: push") - 1 : argv.index("x-event: push") + 1]
     assert argv[-2:] == ["--data-raw", '{"a": "it\'s"}']
     assert not any(arg.lower().startswith(("host:", "content-length:")) for arg in argv)
+
+
+async def test_api_and_page_curl_of_a_body_with_terminal_escapes(logged_in, owner):
+    hook = await new_bin(logged_in, owner)
+    evil = "\x1b[201~; rm -rf ~\n\u009b"
+    await logged_in.post(path_of(hook["capture_url"]), data=evil.encode(), headers={"X-Note": "\x1b]0;title\x07"})
+    [request] = await captured(logged_in, owner, hook["id"])
+    assert not RAW_CONTROL.search(request["curl"])
+    assert " -H $'x-note: \\x1b]0;title\\x07' " in request["curl"]
+    assert request["curl"].endswith(" --data-raw $'\\x1b[201~; rm -rf ~\\n\\xc2\\x9b'")
+    assert shell_argv(request["curl"])[-2:] == [b"--data-raw", evil.encode()]
+    page = await (await logged_in.get(f"/tools/hooks/{hook['id']}/requests/{request['id']}")).get_data(as_text=True)
+    shown = page[page.index('<pre class="result-value" id="hooks-curl">') :].split("</pre>", 1)[0]
+    assert "--data-raw $&#39;\\x1b[201~; rm -rf ~\\n\\xc2\\x9b&#39;" in shown
+    assert not RAW_CONTROL.search(shown)
 
 
 async def test_api_needs_the_owner(app, client, owner):
