@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from core.db import get_db
 from tests.test_auth import run_cli
-from tools.hooks import display, store
+from tools.hooks import answers, display, store
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
@@ -247,8 +247,61 @@ async def test_owner_html_answer_is_sandboxed(client, owner):
     hook = await new_bin(client, owner, response_content_type="text/html", response_body="<script>alert(1)</script>")
     answer = await client.get(path_of(hook["capture_url"]))
     assert answer.headers["Content-Type"] == "text/html"
+    assert answer.headers["Content-Disposition"] == "attachment"  # downloaded, never shown as a page
     assert answer.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert answer.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "chosen, served, extra",
+    [
+        ("application/json", "application/json", {}),
+        ("text/plain", "text/plain", {}),
+        ("application/x-www-form-urlencoded", "application/x-www-form-urlencoded", {}),
+        ("application/javascript", "text/plain; charset=utf-8", {}),
+        ("TEXT/JavaScript; charset=utf-8", "text/plain; charset=utf-8", {}),
+        ("text/plain, text/javascript", "text/plain; charset=utf-8", {}),  # a browser may take the last type
+        ("application/x-ecmascript", "text/plain; charset=utf-8", {}),
+        ("text/jscript", "text/plain; charset=utf-8", {}),
+        ("text/css", "text/plain; charset=utf-8", {}),
+        ("application/wasm", "text/plain; charset=utf-8", {}),
+        ("text/html; charset=utf-8", "text/html; charset=utf-8", {"Content-Disposition": "attachment"}),
+        ("image/svg+xml", "image/svg+xml", {"Content-Disposition": "attachment"}),
+        ("application/xhtml+xml", "application/xhtml+xml", {"Content-Disposition": "attachment"}),
+        ("text/xml", "text/xml", {"Content-Disposition": "attachment"}),
+    ],
+)
+def test_served_answer_never_a_script_or_stylesheet_type(chosen, served, extra):
+    assert answers.served_answer(chosen) == (served, extra)
+
+
+@pytest.mark.parametrize("chosen", ["application/javascript", "text/css", "text/plain,text/javascript"])
+async def test_script_and_style_answers_are_sent_as_plain_text(logged_in, owner, chosen):
+    """Any account could otherwise serve a script that the site's CSP (script-src 'self') would run."""
+    hook = await new_bin(logged_in, owner, response_content_type=chosen, response_body="window.pwned = 1;")
+    assert (hook["response_content_type"], hook["response_served_content_type"]) == (
+        chosen,
+        "text/plain; charset=utf-8",
+    )
+    answer = await logged_in.get(path_of(hook["capture_url"]) + "/x.js")
+    assert answer.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert answer.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert await answer.get_data(as_text=True) == "window.pwned = 1;"
+    # The settings keep the chosen type and say what is sent instead.
+    page = await (await logged_in.get(f"/tools/hooks/{hook['id']}/")).get_data(as_text=True)
+    assert f'id="response_content_type" name="response_content_type" value="{chosen}"' in page
+    assert (
+        '<p class="hooks-warning" id="response_content_type-note" role="note"><small>Sent as text/plain; '
+        "charset=utf-8: a script or stylesheet type could run on this site.</small></p>"
+    ) in page
+
+
+async def test_harmless_answer_type_has_no_note(logged_in, owner):
+    hook = await new_bin(logged_in, owner, response_content_type="application/json")
+    assert hook["response_served_content_type"] == "application/json"
+    page = await (await logged_in.get(f"/tools/hooks/{hook['id']}/")).get_data(as_text=True)
+    assert "response_content_type-note" not in page
 
 
 async def test_configured_answer_at_creation(client, owner):

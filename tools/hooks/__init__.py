@@ -9,6 +9,7 @@ from quart import Blueprint, url_for
 from core.credentials import redact_site_credentials
 from core.registry import Tool
 from tools.hooks import display
+from tools.hooks.answers import answer_note, served_answer
 
 TOOL = Tool(
     slug="hooks",
@@ -33,6 +34,8 @@ def bin_view(hook_bin: dict) -> dict:
         "capture_url": capture_url(hook_bin["id"]),
         "page_url": url_for("hooks.show_bin", bin_id=hook_bin["id"], _external=True),
         "stored": hook_bin.get("stored", 0),
+        "response_served_content_type": served_answer(hook_bin["response_content_type"])[0],
+        "response_note": answer_note(hook_bin["response_content_type"]),
     }
 
 

@@ -23,7 +23,11 @@ class BinOut(BaseModel):
     capture_url: str = Field(description="Send any request (any method, any sub-path) here to record it.")
     page_url: str = Field(description="The bin's live page.")
     response_status: int
-    response_content_type: str
+    response_content_type: str = Field(description="The Content-Type chosen for the answer.")
+    response_served_content_type: str = Field(
+        description="The Content-Type the answer is really sent with: text/plain when the chosen one is a script "
+        "or stylesheet type (HTML, XML and SVG keep theirs, with Content-Disposition: attachment)."
+    )
     response_body: str
     received: int = Field(description="Requests captured since the bin was created, including dropped ones.")
     stored: int = Field(description="Requests kept now (at most HOOKS_MAX_REQUESTS, oldest dropped).")

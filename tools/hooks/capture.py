@@ -11,12 +11,11 @@ from core.credentials import redact_site_credentials
 from core.ratelimit import Rule, limit_address, retry_after_header, too_many_requests_message
 from core.security import csrf_exempt
 from tools.hooks import NO_STORE, bp, store
+from tools.hooks.answers import ANSWER_HEADERS, served_answer
 from tools.hooks.display import decode_text
 
 CAPTURE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 NO_BODY_STATUSES = {204, 304}
-# The owner chooses the answer's type and body: as a sandboxed document it can run no script at this origin.
-CAPTURE_HEADERS = {**NO_STORE, "Content-Security-Policy": "default-src 'none'; sandbox"}
 
 
 def plain(message: str, status: int) -> Response:
@@ -69,4 +68,6 @@ async def capture(bin_id: str, rest: str = ""):
     )
     status = hook_bin["response_status"]
     answer = "" if request.method == "HEAD" or status in NO_BODY_STATUSES else hook_bin["response_body"]
-    return Response(answer, status, content_type=hook_bin["response_content_type"], headers=CAPTURE_HEADERS)
+    # The owner chooses the answer's type and body: nothing of it may run as script or style at this origin.
+    content_type, extra_headers = served_answer(hook_bin["response_content_type"])
+    return Response(answer, status, content_type=content_type, headers={**ANSWER_HEADERS, **extra_headers})
