@@ -6,15 +6,18 @@ import asyncio
 import base64
 import dataclasses
 import json
+import os
 import re
 import shlex
 import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
 
+from core.config import PROJECT_ROOT
 from core.db import get_db
 from tests.test_auth import run_cli
 from tools.hooks import answers, display, store
@@ -405,7 +408,7 @@ async def logged_in_victim(app) -> tuple:
 
 async def stored_headers(app, bin_id: str) -> list[str]:
     async with app.app_context():
-        query = sa.select(store.hook_requests.c.headers).where(store.hook_requests.c.bin_id == bin_id)
+        query = sa.select(store.hook_requests.c.headers).where(store.hook_requests.c.bin_id == bin_id).order_by("id")
         return [row.headers for row in await get_db().fetch_all(query)]
 
 
@@ -804,3 +807,47 @@ def test_json_roundtrip_of_headers_keeps_order_and_repeats():
         _mapping = row
 
     assert store.as_dict(Row())["headers"] == [("b", "1"), ("a", "2"), ("b", "3")]
+
+
+def alembic(database_url: str, *args: str) -> None:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    result = subprocess.run(
+        [sys.executable, "-m", "alembic", *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+
+
+async def test_migration_removes_credentials_from_captures_stored_before(app, client, owner, database_url):
+    """Migration 0008: rows from before the fix no longer hold a login cookie or token in the database."""
+    from core.credentials import site_cookie_names
+
+    hook = await new_bin(client, owner)
+    alembic(database_url, "downgrade", "0007")
+    try:
+        token = "mt_" + "T" * 43
+        old_headers = [
+            ("cookie", "theme=dark; QUART_AUTH=stolen.login; session=flash.value"),
+            ("authorization", f"Bearer {token}"),
+            ("x-event", "push"),
+        ]
+        async with app.app_context():
+            await store.store_capture(
+                hook["id"], 10, method="POST", path="/hooks/x", query="", headers=old_headers,
+                body=b"{}", body_size=2, client_address=None,
+            )  # fmt: skip
+            await store.store_capture(
+                hook["id"], 10, method="POST", path="/hooks/x", query="", headers=[("x-event", "ping")],
+                body=b"", body_size=0, client_address=None,
+            )  # fmt: skip
+    finally:
+        alembic(database_url, "upgrade", "head")
+    assert site_cookie_names(app) == {"QUART_AUTH", "session"}  # the names the migration assumes
+    assert [json.loads(headers) for headers in await stored_headers(app, hook["id"])] == [
+        [
+            ["cookie", "theme=dark; QUART_AUTH=[removed: this site's session cookie]; "
+                       "session=[removed: this site's session cookie]"],
+            ["authorization", "Bearer [removed: this site's API token]"],
+            ["x-event", "push"],
+        ],
+        [["x-event", "ping"]],
+    ]  # fmt: skip
