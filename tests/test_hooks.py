@@ -6,17 +6,21 @@ import asyncio
 import base64
 import dataclasses
 import json
+import os
+import re
 import shlex
 import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
 
+from core.config import PROJECT_ROOT
 from core.db import get_db
 from tests.test_auth import run_cli
-from tools.hooks import display, store
+from tools.hooks import answers, display, store
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
@@ -96,6 +100,13 @@ def test_hexdump_layout():
     assert display.hexdump(bytes(40), limit=16).splitlines()[-1] == "… 24 more bytes (see base64)"
 
 
+def shell_argv(command: str) -> list[bytes]:
+    """The arguments bash hands to curl when it runs `command` (curl replaced by a function that prints them)."""
+    script = 'curl() { printf "%s\\0" "$@"; }; ' + command
+    output = subprocess.run(["bash", "-c", script], capture_output=True, check=True, env={"LC_ALL": "C"}).stdout
+    return output.split(b"\0")[:-1]
+
+
 def test_curl_command_text_body_round_trips_through_the_shell():
     headers = [
         ("host", "example.org"),
@@ -104,9 +115,9 @@ def test_curl_command_text_body_round_trips_through_the_shell():
         ("content-length", "9"),
         ("x-forwarded-for", "1.2.3.4"),
     ]
-    body = "@/etc/passwd\nline 2 $HOME `x`"
+    body = "@/etc/passwd\nline 2 $HOME `x` \\n"
     command = display.curl_command("https://example.org/hooks/b/x?y=1", "PUT", headers, body.encode())
-    assert shlex.split(command) == [
+    expected = [
         "curl",
         "-X",
         "PUT",
@@ -118,6 +129,46 @@ def test_curl_command_text_body_round_trips_through_the_shell():
         "--data-raw",
         body,
     ]
+    assert shell_argv(command) == [arg.encode() for arg in expected[1:]]  # after "curl" itself
+    assert command.endswith(" --data-raw $'@/etc/passwd\\nline 2 $HOME `x` \\\\n'")
+
+
+# Every character a terminal may act on: C0, DEL, C1, the Unicode line/paragraph separators.
+RAW_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+@pytest.mark.parametrize(
+    "text, quoted",
+    [
+        ("push", "push"),
+        ("it's", "'it'\"'\"'s'"),
+        ("\x1b[201~; rm -rf ~\n", "$'\\x1b[201~; rm -rf ~\\n'"),
+        ("it's\tback\\slash\r", "$'it\\'s\\tback\\\\slash\\r'"),
+        ("\u009b201~ C1 CSI, \x7f DEL", "$'\\xc2\\x9b201~ C1 CSI, \\x7f DEL'"),
+        ("a\u2028b\u2029c\u202ed", "$'a\\xe2\\x80\\xa8b\\xe2\\x80\\xa9c\\xe2\\x80\\xaed'"),
+        ("caf\u00e9 \u00a0$HOME", "'caf\u00e9 \u00a0$HOME'"),
+    ],
+)
+def test_shell_quote_escapes_every_control_character(text, quoted):
+    assert display.shell_quote(text) == quoted
+    assert not RAW_CONTROL.search(display.shell_quote(text))
+    assert shell_argv("curl " + quoted) == [text.encode()]
+
+
+def test_curl_command_with_terminal_escapes_everywhere_has_no_raw_control_character():
+    evil = "\x1b[201~; rm -rf ~\n"
+    command = display.curl_command(
+        "http://h/hooks/b/\x1b]x", "P\x1bST", [("x-evil", evil), ("x-\u009bname", "v")], evil.encode()
+    )
+    assert not RAW_CONTROL.search(command)
+    assert command == (
+        "curl -X $'P\\x1bST' $'http://h/hooks/b/\\x1b]x' -H $'x-evil: \\x1b[201~; rm -rf ~\\n'"
+        " -H $'x-\\xc2\\x9bname: v' --data-raw $'\\x1b[201~; rm -rf ~\\n'"
+    )
+    assert shell_argv(command) == [
+        arg.encode()
+        for arg in ("-X", "P\x1bST", "http://h/hooks/b/\x1b]x", "-H", f"x-evil: {evil}", "-H", "x-\u009bname: v")
+    ] + [b"--data-raw", evil.encode()]
 
 
 def test_curl_command_get_head_and_binary():
@@ -199,8 +250,61 @@ async def test_owner_html_answer_is_sandboxed(client, owner):
     hook = await new_bin(client, owner, response_content_type="text/html", response_body="<script>alert(1)</script>")
     answer = await client.get(path_of(hook["capture_url"]))
     assert answer.headers["Content-Type"] == "text/html"
+    assert answer.headers["Content-Disposition"] == "attachment"  # downloaded, never shown as a page
     assert answer.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert answer.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "chosen, served, extra",
+    [
+        ("application/json", "application/json", {}),
+        ("text/plain", "text/plain", {}),
+        ("application/x-www-form-urlencoded", "application/x-www-form-urlencoded", {}),
+        ("application/javascript", "text/plain; charset=utf-8", {}),
+        ("TEXT/JavaScript; charset=utf-8", "text/plain; charset=utf-8", {}),
+        ("text/plain, text/javascript", "text/plain; charset=utf-8", {}),  # a browser may take the last type
+        ("application/x-ecmascript", "text/plain; charset=utf-8", {}),
+        ("text/jscript", "text/plain; charset=utf-8", {}),
+        ("text/css", "text/plain; charset=utf-8", {}),
+        ("application/wasm", "text/plain; charset=utf-8", {}),
+        ("text/html; charset=utf-8", "text/html; charset=utf-8", {"Content-Disposition": "attachment"}),
+        ("image/svg+xml", "image/svg+xml", {"Content-Disposition": "attachment"}),
+        ("application/xhtml+xml", "application/xhtml+xml", {"Content-Disposition": "attachment"}),
+        ("text/xml", "text/xml", {"Content-Disposition": "attachment"}),
+    ],
+)
+def test_served_answer_never_a_script_or_stylesheet_type(chosen, served, extra):
+    assert answers.served_answer(chosen) == (served, extra)
+
+
+@pytest.mark.parametrize("chosen", ["application/javascript", "text/css", "text/plain,text/javascript"])
+async def test_script_and_style_answers_are_sent_as_plain_text(logged_in, owner, chosen):
+    """Any account could otherwise serve a script that the site's CSP (script-src 'self') would run."""
+    hook = await new_bin(logged_in, owner, response_content_type=chosen, response_body="window.pwned = 1;")
+    assert (hook["response_content_type"], hook["response_served_content_type"]) == (
+        chosen,
+        "text/plain; charset=utf-8",
+    )
+    answer = await logged_in.get(path_of(hook["capture_url"]) + "/x.js")
+    assert answer.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert answer.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert await answer.get_data(as_text=True) == "window.pwned = 1;"
+    # The settings keep the chosen type and say what is sent instead.
+    page = await (await logged_in.get(f"/tools/hooks/{hook['id']}/")).get_data(as_text=True)
+    assert f'id="response_content_type" name="response_content_type" value="{chosen}"' in page
+    assert (
+        '<p class="hooks-warning" id="response_content_type-note" role="note"><small>Sent as text/plain; '
+        "charset=utf-8: a script or stylesheet type could run on this site.</small></p>"
+    ) in page
+
+
+async def test_harmless_answer_type_has_no_note(logged_in, owner):
+    hook = await new_bin(logged_in, owner, response_content_type="application/json")
+    assert hook["response_served_content_type"] == "application/json"
+    page = await (await logged_in.get(f"/tools/hooks/{hook['id']}/")).get_data(as_text=True)
+    assert "response_content_type-note" not in page
 
 
 async def test_configured_answer_at_creation(client, owner):
@@ -277,6 +381,110 @@ async def test_binary_body_is_base64_in_api_and_hex_on_page(logged_in, owner):
     assert "00000040  40 41 42 43 44 45 46 47 48 49 4a 4b 4c 4d 4e 4f  |@ABCDEFGHIJKLMNO|" in page
     assert base64.b64encode(body).decode() in page
     assert "--data-binary @-" in page
+
+
+# --- this site's credentials never reach a capture ----------------------------------------
+
+VICTIM_PASSWORD = "the victim's long password"
+
+
+async def logged_in_victim(app) -> tuple:
+    """A second account's browser: its login cookie, its flash-session cookie, a foreign cookie, and its API token."""
+    from core.auth import create_token, create_user
+
+    async with app.app_context():
+        await create_user("victim", VICTIM_PASSWORD)
+        token = await create_token("victim")
+    browser = app.test_client()
+    assert (await browser.post("/login", form={"name": "victim", "password": VICTIM_PASSWORD})).status_code == 302
+    # Deleting a bin flashes a message: the Quart session cookie is set as well.
+    bin_page = (await browser.post("/tools/hooks/", form={"name": "mine"})).headers["Location"]
+    assert (await browser.post(bin_page + "delete")).status_code == 302
+    browser.set_cookie("localhost", "theme", "dark")  # a cookie that is no credential of this site
+    cookies = {cookie.name: cookie.value for cookie in browser.cookie_jar}
+    assert set(cookies) == {"QUART_AUTH", "session", "theme"}
+    return browser, cookies, token
+
+
+async def stored_headers(app, bin_id: str) -> list[str]:
+    async with app.app_context():
+        query = sa.select(store.hook_requests.c.headers).where(store.hook_requests.c.bin_id == bin_id).order_by("id")
+        return [row.headers for row in await get_db().fetch_all(query)]
+
+
+async def owner_sees(client, owner, hook) -> str:
+    """Everything the owner can read of the bin's captures: the API answer, each request page, the list."""
+    api = await (await client.get(f"/api/hooks/{hook['id']}", headers=auth(owner))).get_data(as_text=True)
+    pages = [await (await client.get(f"/tools/hooks/{hook['id']}/")).get_data(as_text=True)]
+    for request in json.loads(api)["requests"]:
+        page = await client.get(f"/tools/hooks/{hook['id']}/requests/{request['id']}")
+        assert page.status_code == 200
+        pages.append(await page.get_data(as_text=True))
+    return api + "".join(pages)
+
+
+async def test_capture_never_stores_this_sites_cookies_or_tokens(app, logged_in, owner):
+    """A logged-in person's browser loads /hooks/<bin>/a.png: the bin's owner gets neither login nor token."""
+    hook = await new_bin(logged_in, owner)
+    browser, cookies, token = await logged_in_victim(app)
+    image = path_of(hook["capture_url"]) + "/a.png"
+    assert (await browser.get(image, headers={"Authorization": f"Bearer {token}"})).status_code == 200
+    assert (await browser.get(image, headers={"X-Api-Key": token})).status_code == 200
+
+    # The database row holds no credential.
+    raw = "".join(await stored_headers(app, hook["id"]))
+    for secret in (cookies["QUART_AUTH"], cookies["session"], token):
+        assert secret not in raw
+    seen = await owner_sees(logged_in, owner, hook)
+    for secret in (cookies["QUART_AUTH"], cookies["session"], token, token[3:20]):
+        assert secret not in seen
+    [second, first] = await captured(logged_in, owner, hook["id"])
+    pairs = [(h["name"], h["value"]) for h in first["headers"]]
+    # Quart's test client sends one Cookie header per cookie, sorted by name.
+    assert [value for name, value in pairs if name == "cookie"] == [
+        "QUART_AUTH=[removed: this site's session cookie]",
+        "session=[removed: this site's session cookie]",
+        "theme=dark",
+    ]
+    assert dict(pairs)["authorization"] == "Bearer [removed: this site's API token]"
+    assert {"name": "x-api-key", "value": "[removed: this site's API token]"} in second["headers"]
+    argv = shlex.split(first["curl"])
+    for header in ("cookie: theme=dark", "authorization: Bearer [removed: this site's API token]"):
+        assert argv[argv.index(header) - 1] == "-H"
+    # The stolen cookie would log the owner in as the victim; what is shown logs nobody in.
+    shown = next(value for name, value in pairs if value.startswith("QUART_AUTH=")).split("=", 1)[1]
+    victim_page = await app.test_client().get("/tools/notes/", headers={"Cookie": f"QUART_AUTH={shown}"})
+    assert victim_page.status_code == 302
+
+
+async def test_captures_stored_before_redaction_are_redacted_when_read(app, logged_in, owner):
+    """Rows written before this fix still hold credentials in the database: every view removes them."""
+    hook = await new_bin(logged_in, owner)
+    login = "eyJsb2dpbiI6MX0.stolen-login-cookie"
+    token = "mt_" + "T" * 43
+    old_headers = [
+        ("host", "localhost"),
+        ("cookie", f"theme=dark; QUART_AUTH={login}; session=flash-session-value"),
+        ("authorization", f"Bearer {token}"),
+    ]
+    async with app.app_context():
+        await store.store_capture(
+            hook["id"], 10, method="GET", path=path_of(hook["capture_url"]) + "/a.png", query="",
+            headers=old_headers, body=b"", body_size=0, client_address=None,
+        )  # fmt: skip
+    seen = await owner_sees(logged_in, owner, hook)
+    for secret in (login, "flash-session-value", token):
+        assert secret not in seen
+    assert "theme=dark" in seen
+    [request] = await captured(logged_in, owner, hook["id"])
+    assert {h["name"]: h["value"] for h in request["headers"]}["cookie"] == (
+        "theme=dark; QUART_AUTH=[removed: this site's session cookie]; session=[removed: this site's session cookie]"
+    )
+    assert request["curl"].endswith(
+        "-H 'cookie: theme=dark; QUART_AUTH=[removed: this site'\"'\"'s session cookie];"
+        " session=[removed: this site'\"'\"'s session cookie]'"
+        " -H 'authorization: Bearer [removed: this site'\"'\"'s API token]'"
+    )
 
 
 # --- retention --------------------------------------------------------------------------
@@ -419,6 +627,21 @@ async def test_api_curl_reproduces_the_request(client, owner):
     assert ["-H", "x-event: push"] == argv[argv.index("x-event: push") - 1 : argv.index("x-event: push") + 1]
     assert argv[-2:] == ["--data-raw", '{"a": "it\'s"}']
     assert not any(arg.lower().startswith(("host:", "content-length:")) for arg in argv)
+
+
+async def test_api_and_page_curl_of_a_body_with_terminal_escapes(logged_in, owner):
+    hook = await new_bin(logged_in, owner)
+    evil = "\x1b[201~; rm -rf ~\n\u009b"
+    await logged_in.post(path_of(hook["capture_url"]), data=evil.encode(), headers={"X-Note": "\x1b]0;title\x07"})
+    [request] = await captured(logged_in, owner, hook["id"])
+    assert not RAW_CONTROL.search(request["curl"])
+    assert " -H $'x-note: \\x1b]0;title\\x07' " in request["curl"]
+    assert request["curl"].endswith(" --data-raw $'\\x1b[201~; rm -rf ~\\n\\xc2\\x9b'")
+    assert shell_argv(request["curl"])[-2:] == [b"--data-raw", evil.encode()]
+    page = await (await logged_in.get(f"/tools/hooks/{hook['id']}/requests/{request['id']}")).get_data(as_text=True)
+    shown = page[page.index('<pre class="result-value" id="hooks-curl">') :].split("</pre>", 1)[0]
+    assert "--data-raw $&#39;\\x1b[201~; rm -rf ~\\n\\xc2\\x9b&#39;" in shown
+    assert not RAW_CONTROL.search(shown)
 
 
 async def test_api_needs_the_owner(app, client, owner):
@@ -584,3 +807,47 @@ def test_json_roundtrip_of_headers_keeps_order_and_repeats():
         _mapping = row
 
     assert store.as_dict(Row())["headers"] == [("b", "1"), ("a", "2"), ("b", "3")]
+
+
+def alembic(database_url: str, *args: str) -> None:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    result = subprocess.run(
+        [sys.executable, "-m", "alembic", *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+
+
+async def test_migration_removes_credentials_from_captures_stored_before(app, client, owner, database_url):
+    """Migration 0008: rows from before the fix no longer hold a login cookie or token in the database."""
+    from core.credentials import site_cookie_names
+
+    hook = await new_bin(client, owner)
+    alembic(database_url, "downgrade", "0007")
+    try:
+        token = "mt_" + "T" * 43
+        old_headers = [
+            ("cookie", "theme=dark; QUART_AUTH=stolen.login; session=flash.value"),
+            ("authorization", f"Bearer {token}"),
+            ("x-event", "push"),
+        ]
+        async with app.app_context():
+            await store.store_capture(
+                hook["id"], 10, method="POST", path="/hooks/x", query="", headers=old_headers,
+                body=b"{}", body_size=2, client_address=None,
+            )  # fmt: skip
+            await store.store_capture(
+                hook["id"], 10, method="POST", path="/hooks/x", query="", headers=[("x-event", "ping")],
+                body=b"", body_size=0, client_address=None,
+            )  # fmt: skip
+    finally:
+        alembic(database_url, "upgrade", "head")
+    assert site_cookie_names(app) == {"QUART_AUTH", "session"}  # the names the migration assumes
+    assert [json.loads(headers) for headers in await stored_headers(app, hook["id"])] == [
+        [
+            ["cookie", "theme=dark; QUART_AUTH=[removed: this site's session cookie]; "
+                       "session=[removed: this site's session cookie]"],
+            ["authorization", "Bearer [removed: this site's API token]"],
+            ["x-event", "push"],
+        ],
+        [["x-event", "ping"]],
+    ]  # fmt: skip

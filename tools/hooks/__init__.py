@@ -7,9 +7,11 @@ from urllib.parse import parse_qsl
 from quart import Blueprint, url_for
 
 from core.bounded_render import render_limits
+from core.credentials import redact_site_credentials
 from core.executor import WorkLimitExceeded, run_bounded
 from core.registry import Tool
 from tools.hooks import display
+from tools.hooks.answers import answer_note, served_answer
 
 TOOL = Tool(
     slug="hooks",
@@ -34,6 +36,8 @@ def bin_view(hook_bin: dict) -> dict:
         "capture_url": capture_url(hook_bin["id"]),
         "page_url": url_for("hooks.show_bin", bin_id=hook_bin["id"], _external=True),
         "stored": hook_bin.get("stored", 0),
+        "response_served_content_type": served_answer(hook_bin["response_content_type"])[0],
+        "response_note": answer_note(hook_bin["response_content_type"]),
     }
 
 
@@ -45,11 +49,12 @@ def request_url(captured: dict) -> str:
 
 def request_view(captured: dict) -> dict:
     """A captured request with its body views and curl command (the full row is needed)."""
-    headers = captured["headers"]
+    headers = redact_site_credentials(captured["headers"])  # again on read: rows stored before redaction existed
     content_type = display.header(headers, "content-type")
     url = request_url(captured)
     return {
         **captured,
+        "headers": headers,
         "url": url,
         "content_type": content_type,
         "query_fields": parse_qsl(captured["query"], keep_blank_values=True),

@@ -23,7 +23,11 @@ class BinOut(BaseModel):
     capture_url: str = Field(description="Send any request (any method, any sub-path) here to record it.")
     page_url: str = Field(description="The bin's live page.")
     response_status: int
-    response_content_type: str
+    response_content_type: str = Field(description="The Content-Type chosen for the answer.")
+    response_served_content_type: str = Field(
+        description="The Content-Type the answer is really sent with: text/plain when the chosen one is a script "
+        "or stylesheet type (HTML, XML and SVG keep theirs, with Content-Disposition: attachment)."
+    )
     response_body: str
     received: int = Field(description="Requests captured since the bin was created, including dropped ones.")
     stored: int = Field(description="Requests kept now (at most HOOKS_MAX_REQUESTS, oldest dropped).")
@@ -46,7 +50,10 @@ class RequestOut(BaseModel):
     path: str = Field(description="The path as sent, percent-encoding kept.")
     query: str = Field(description="The raw query string, without '?'.")
     url: str
-    headers: list[HeaderOut] = Field(description="Every header as received, in order (owner only).")
+    headers: list[HeaderOut] = Field(
+        description="Every header as received, in order (owner only); this site's own login cookies and API "
+        "tokens are replaced by a '[removed: …]' note and never stored."
+    )
     client_address: str | None
     received_at: datetime
     content_type: str | None

@@ -7,15 +7,15 @@ from urllib.parse import quote
 from quart import Response, request
 
 from core.config import Settings, current_settings
+from core.credentials import redact_site_credentials
 from core.ratelimit import Rule, limit_address, retry_after_header, too_many_requests_message
 from core.security import csrf_exempt
 from tools.hooks import NO_STORE, bp, store
+from tools.hooks.answers import ANSWER_HEADERS, served_answer
 from tools.hooks.display import decode_text
 
 CAPTURE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 NO_BODY_STATUSES = {204, 304}
-# The owner chooses the answer's type and body: as a sandboxed document it can run no script at this origin.
-CAPTURE_HEADERS = {**NO_STORE, "Content-Security-Policy": "default-src 'none'; sandbox"}
 
 
 def plain(message: str, status: int) -> Response:
@@ -28,13 +28,16 @@ def capture_rule(settings: Settings) -> Rule:
 
 
 def captured_request(body: bytes, max_body: int) -> dict:
-    """What is stored of this request: exactly what arrived (headers from the ASGI scope, in order)."""
+    """What is stored of this request: what arrived (headers from the ASGI scope, in order), minus our credentials."""
     raw_path = request.scope.get("raw_path") or quote(request.path).encode()
+    headers = [(decode_text(name), decode_text(value)) for name, value in request.scope.get("headers", [])]
     return {
         "method": request.method,
         "path": decode_text(raw_path),
         "query": decode_text(request.query_string),
-        "headers": [(decode_text(name), decode_text(value)) for name, value in request.scope.get("headers", [])],
+        # A browser sends this site's cookies along to /hooks/… (an <img> in a paste, a link): the bin's owner
+        # must never read another account's login.
+        "headers": redact_site_credentials(headers),
         "body": body[:max_body],
         "body_size": len(body),
         "client_address": (request.remote_addr or "")[:64] or None,
@@ -65,4 +68,6 @@ async def capture(bin_id: str, rest: str = ""):
     )
     status = hook_bin["response_status"]
     answer = "" if request.method == "HEAD" or status in NO_BODY_STATUSES else hook_bin["response_body"]
-    return Response(answer, status, content_type=hook_bin["response_content_type"], headers=CAPTURE_HEADERS)
+    # The owner chooses the answer's type and body: nothing of it may run as script or style at this origin.
+    content_type, extra_headers = served_answer(hook_bin["response_content_type"])
+    return Response(answer, status, content_type=content_type, headers={**ANSWER_HEADERS, **extra_headers})

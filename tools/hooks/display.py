@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import shlex
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -29,6 +30,11 @@ CURL_SKIPPED_HEADERS = frozenset(
         "total-route-time",
     }
 )
+# Raw in a pasted command, a control character can end a terminal's bracketed paste early (ESC [201~) and run
+# what follows: C0, DEL, C1 (U+009B is a one-character CSI), the Unicode line and paragraph separators, and the
+# bidirectional controls that make a command read differently from what the shell runs.
+UNSAFE_IN_TERMINAL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+ANSI_C_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 HEXDUMP_LIMIT = 4096  # bytes shown as hex on the page; the API and base64 view carry everything stored
 FORM_VALUE_LIMIT = 2000  # characters of a multipart text field shown in the table
 
@@ -125,6 +131,22 @@ def hexdump(data: bytes, limit: int = HEXDUMP_LIMIT) -> str:
     return "\n".join(lines)
 
 
+def shell_quote(arg: str) -> str:
+    """One POSIX shell word: '…' when printable, else ANSI-C $'…' with each unsafe character as \\xNN bytes."""
+    if not UNSAFE_IN_TERMINAL.search(arg):
+        return shlex.quote(arg)
+    escaped = []
+    for char in arg:
+        if char in ANSI_C_ESCAPES:
+            escaped.append(ANSI_C_ESCAPES[char])
+        elif UNSAFE_IN_TERMINAL.match(char):
+            # The UTF-8 bytes, which is what the request carried (\u would depend on the shell's locale).
+            escaped.append("".join(f"\\x{byte:02x}" for byte in char.encode()))
+        else:
+            escaped.append(char)
+    return "$'" + "".join(escaped) + "'"
+
+
 def curl_command(url: str, method: str, headers: list[tuple[str, str]], body: bytes) -> str:
     """A POSIX-shell curl command that sends the same method, headers and (stored) body to `url`."""
     args = ["curl"]
@@ -143,7 +165,7 @@ def curl_command(url: str, method: str, headers: list[tuple[str, str]], body: by
     elif body:
         prefix = f"printf %s {base64.b64encode(body).decode()} | base64 -d | "
         args += ["--data-binary", "@-"]
-    return prefix + " ".join(shlex.quote(arg) for arg in args)
+    return prefix + " ".join(shell_quote(arg) for arg in args)
 
 
 def body_view(body: bytes, body_size: int, content_type: str | None) -> dict:
