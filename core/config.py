@@ -73,6 +73,9 @@ class Settings:
     login_failure_window_seconds: int = 15 * 60
     paste_anonymous_per_hour: int = 30
     hooks_captures_per_minute: int = 120
+    form_max_bytes: int = 4 * 1024 * 1024
+    form_max_fields: int = 500
+    login_form_max_bytes: int = 4096
 
 
 def sqlite_path(url: str) -> str:
@@ -203,6 +206,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         login_failure_window_seconds=_int(env, "LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60, minimum=1),
         paste_anonymous_per_hour=_int(env, "PASTE_ANONYMOUS_PER_HOUR", 30, minimum=1),
         hooks_captures_per_minute=_int(env, "HOOKS_CAPTURES_PER_MINUTE", 120, minimum=1),
+        form_max_bytes=_int(env, "FORM_MAX_BYTES", 4 * 1024 * 1024, minimum=1024),
+        form_max_fields=_int(env, "FORM_MAX_FIELDS", 500, minimum=10),
+        login_form_max_bytes=_int(env, "LOGIN_FORM_MAX_BYTES", 4096, minimum=1024),
     )
 
 

@@ -12,7 +12,7 @@ from quart import Quart, request
 from quart_schema import RequestSchemaValidationError
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
-from core.forms import ToolInputError, api_error, first_error
+from core.forms import FormTooLarge, ToolInputError, api_error, first_error
 from core.render import is_htmx, render_template
 
 log = logging.getLogger("mytools.errors")
@@ -137,6 +137,8 @@ def install_error_handlers(app: Quart) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     async def too_large(error):
+        if isinstance(error, FormTooLarge):
+            return await error_page(413, "Too large", error.description)
         limit = app.config["MAX_CONTENT_LENGTH"]
         return await error_page(413, "Too large", f"The request body is too large: the limit is {human_size(limit)}.")
 

@@ -15,6 +15,7 @@ from quart_auth import current_user, login_user, logout_user
 
 from core.auth import SessionUser, check_password, end_session, password_matches, start_session, user_name
 from core.config import current_settings
+from core.forms import pre_auth_form
 from core.ratelimit import Decision, Rule, client_address, hit, reset, retry_after_header, take_back, wait_phrase
 from core.render import render_template
 
@@ -98,6 +99,7 @@ async def login_page(next_url: str, name: str, error: str, status: int, headers:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@pre_auth_form
 async def login():
     next_url = safe_next(request.args.get("next"))
     if request.method == "GET":
