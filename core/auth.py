@@ -257,6 +257,12 @@ def for_an_owner(session_user: SessionUser | None) -> bool:
     return session_user is not None and session_user.known_user_id is not None
 
 
+def keep_out_of_caches(response) -> None:
+    """What an owner sees (notes, tokens, the account) must not stay in a browser's or proxy's cache."""
+    if "no-store" not in response.headers.get("Cache-Control", ""):
+        response.headers["Cache-Control"] = "no-store"  # a view's own "private, no-store" stays as it is
+
+
 class SessionAuth(QuartAuth):
     """quart-auth with async hooks: Quart runs a sync context processor in a thread on every render."""
 
@@ -265,8 +271,7 @@ class SessionAuth(QuartAuth):
 
     async def after_request(self, response):
         if for_an_owner(getattr(g, self.attribute_name, None)):
-            # What an owner sees (notes, tokens, the account) must not stay in a browser's or proxy's cache.
-            response.headers["Cache-Control"] = "no-store"
+            keep_out_of_caches(response)
         # The user is loaded (into g) by whatever reads current_user, login_user or logout_user; when
         # nothing did, its action is PASS and quart-auth would only parse the cookie to change nothing.
         if not hasattr(g, self.attribute_name):

@@ -12,7 +12,7 @@ from quart import Quart, request
 from quart_schema import RequestSchemaValidationError
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
-from core.forms import FormTooLarge, ToolInputError, api_error, first_error
+from core.forms import FormTooLarge, ToolInputError, api_error, first_error, human_size
 from core.render import is_htmx, render_template
 
 log = logging.getLogger("mytools.errors")
@@ -74,15 +74,6 @@ def is_unstorable_value(error: BaseException) -> bool:
     if isinstance(error, asyncpg.exceptions.DataError):  # SQLSTATE class 22, and asyncpg's argument checks
         return True
     return isinstance(error, OverflowError) and "SQLite INTEGER" in str(error)
-
-
-def human_size(n: int) -> str:
-    """1048576 -> "1 MB"."""
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):g} MB"
-    if n >= 1024:
-        return f"{n / 1024:g} KB"
-    return f"{n} bytes"
 
 
 def wants_json() -> bool:

@@ -112,11 +112,12 @@ class FormTooLarge(RequestEntityTooLarge):
     """A form over its byte or field limit (413); the description says which, for the error page."""
 
 
-def size_text(n: int) -> str:
-    """4194304 -> "4 MB"."""
-    for unit, size in (("MB", 1024 * 1024), ("KB", 1024)):
-        if n >= size:
-            return f"{n / size:g} {unit}"
+def human_size(n: int) -> str:
+    """1048576 -> "1 MB"."""
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):g} MB"
+    if n >= 1024:
+        return f"{n / 1024:g} KB"
     return f"{n} bytes"
 
 
@@ -137,7 +138,7 @@ class LimitedFormParser(FormDataParser):
     async def parse(self, body, mimetype: str, content_length: int | None, options: dict[str, str] | None = None):
         whole = self.max_content_length
         if whole is not None and content_length is not None and content_length > whole:
-            raise FormTooLarge(f"The form is too large: the limit is {size_text(whole)}.")  # nothing read yet
+            raise FormTooLarge(f"The form is too large: the limit is {human_size(whole)}.")  # nothing read yet
         if mimetype in URLENCODED:
             await self.check_urlencoded(body, content_length)
             return await super().parse(body, mimetype, content_length, options)
@@ -147,16 +148,16 @@ class LimitedFormParser(FormDataParser):
             if isinstance(error, FormTooLarge):
                 raise
             # Too many parts, a part too large or the whole body: Quart's error does not say which.
-            limits = f"at most {self.max_form_parts} fields, each at most {size_text(self.max_form_memory_size)}"
-            raise FormTooLarge(f"The form is too large: {limits}, {size_text(whole)} in all.") from None
+            limits = f"at most {self.max_form_parts} fields, each at most {human_size(self.max_form_memory_size)}"
+            raise FormTooLarge(f"The form is too large: {limits}, {human_size(whole)} in all.") from None
 
     async def check_urlencoded(self, body, content_length: int | None) -> None:
         limit = self.max_form_memory_size
         if limit is not None and content_length is not None and content_length > limit:
-            raise FormTooLarge(f"The form is too large: the limit is {size_text(limit)}.")
+            raise FormTooLarge(f"The form is too large: the limit is {human_size(limit)}.")
         data = await body  # a chunked body (no Content-Length) is still held to MAX_CONTENT_LENGTH while read
         if limit is not None and len(data) > limit:
-            raise FormTooLarge(f"The form is too large: the limit is {size_text(limit)}.")
+            raise FormTooLarge(f"The form is too large: the limit is {human_size(limit)}.")
         parts = self.max_form_parts
         if parts is not None and data.count(b"&") >= parts:  # parse_qsl's own count, in one pass of C
             raise FormTooLarge(f"The form has too many fields: the limit is {parts}.")
