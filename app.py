@@ -7,7 +7,6 @@ import os
 import sys
 
 from quart import Quart
-from quart.wrappers import Request as QuartRequest
 from quart_auth import current_user
 from quart_schema import HttpSecurityScheme, Info, QuartSchema
 from werkzeug.exceptions import BadRequest
@@ -19,6 +18,7 @@ from core.config import ConfigError, Settings, load_settings
 from core.errors import install_error_handlers
 from core.executor import install_executor
 from core.favorites import install_favorites
+from core.forms import FormLimitedRequest
 from core.gc_tuning import install_gc_tuning
 from core.home import tool_index_url
 from core.lifecycle import install_database
@@ -36,7 +36,7 @@ from core.urls import install_converters
 log = logging.getLogger("mytools")
 
 
-class Request(QuartRequest):
+class Request(FormLimitedRequest):
     def on_json_loading_failed(self, error: Exception):
         raise BadRequest(description=f"The request body is not valid JSON: {error}")
 
@@ -48,6 +48,9 @@ def configure(app: Quart, settings: Settings) -> None:
         SECRET_KEY=settings.secret_key,
         TESTING=settings.testing,
         MAX_CONTENT_LENGTH=settings.max_content_length,
+        # Every form (Quart and core.forms.LimitedFormParser apply them); APIs keep MAX_CONTENT_LENGTH.
+        MAX_FORM_MEMORY_SIZE=min(settings.form_max_bytes, settings.max_content_length),
+        MAX_FORM_PARTS=settings.form_max_fields,
         SESSION_COOKIE_SECURE=production,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -1,4 +1,7 @@
-"""The owner's account page (/account): change the password, end other sessions, manage API tokens."""
+"""The owner's account page (/account): change the password, end other sessions, manage API tokens.
+
+Both the password change and a new token need the current password, counted like a login attempt.
+"""
 
 from __future__ import annotations
 
@@ -17,12 +20,13 @@ from core.auth import (
     issue_token,
     list_tokens,
     owner_required,
-    password_matches,
     revoke_token,
     set_password,
     token_name_problem,
 )
 from core.forms import api_error
+from core.login import TooManyFailures, check_current_password
+from core.ratelimit import retry_after_header
 from core.render import render_template
 
 bp = Blueprint("account", __name__)
@@ -40,14 +44,12 @@ class TokenList(BaseModel):
     tokens: list[TokenOut]
 
 
-@bp.after_request
-async def never_cache(response):
-    # The page can show a new token once; no cache (browser or proxy) may keep a copy.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+WRONG_PASSWORD = "This is not your current password."
 
 
-async def render_account(status: int = 200, errors: dict | None = None, new_token: str | None = None, **values):
+async def render_account(
+    status: int = 200, errors: dict | None = None, new_token: str | None = None, headers: dict | None = None, **values
+):
     context = {
         "tokens": await list_tokens(g.user_id),
         "sessions": await count_sessions(g.user_id),
@@ -57,13 +59,22 @@ async def render_account(status: int = 200, errors: dict | None = None, new_toke
         "max_token_name": MAX_TOKEN_NAME,
         "token_name": values.get("token_name", ""),
     }
-    return await render_template("account.html", **context), status
+    return await render_template("account.html", **context), status, headers or {}
+
+
+async def refuse_guessing(refusal: TooManyFailures, field: str):
+    """429 with Retry-After: too many wrong passwords (here or at /login) for this account or address."""
+    return await render_account(status=429, errors={field: str(refusal)}, headers=retry_after_header(refusal.decision))
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def password_errors(current_ok: bool, new: str, again: str) -> dict[str, str]:
     errors = {}
     if not current_ok:
-        errors["current_password"] = "This is not your current password."
+        errors["current_password"] = WRONG_PASSWORD
     if len(new) < MIN_PASSWORD_LENGTH:
         errors["new_password"] = f"The new password must be at least {MIN_PASSWORD_LENGTH} characters."
     elif new != again:
@@ -82,12 +93,18 @@ async def index():
 async def change_password():
     form = await request.form
     new, again = form.get("new_password", ""), form.get("new_password_again", "")
-    current_ok = await password_matches(g.user_id, form.get("current_password", ""))
+    try:
+        current_ok = await check_current_password(g.user_id, form.get("current_password", ""))
+    except TooManyFailures as refusal:
+        return await refuse_guessing(refusal, "current_password")
     errors = password_errors(current_ok, new, again)
     if errors:
         return await render_account(status=422, errors=errors)
-    ended = await set_password(g.user_id, new, keep_session=current_session_id())
-    await flash(f"Password changed. {ended} other login session{'s' if ended != 1 else ''} ended.")
+    change = await set_password(g.user_id, new, keep_session=current_session_id())
+    await flash(
+        f"Password changed. {plural(change.sessions_ended, 'other login session')} ended; "
+        f"{plural(change.tokens_revoked, 'API token')} revoked."
+    )
     return redirect(url_for("account.index"))
 
 
@@ -102,10 +119,17 @@ async def end_others():
 @bp.post("/account/tokens")
 @owner_required
 async def create_token():
-    name = (await request.form).get("name", "").strip()
+    form = await request.form
+    name = form.get("name", "").strip()
     if problem := token_name_problem(name):
-        errors = {"name": problem}
-        return await render_account(status=422, errors=errors, token_name=name)
+        return await render_account(status=422, errors={"name": problem}, token_name=name)
+    # A token outlives the session: whoever holds only the cookie must not turn it into one.
+    try:
+        password_ok = await check_current_password(g.user_id, form.get("current_password", ""))
+    except TooManyFailures as refusal:
+        return await refuse_guessing(refusal, "token_current_password")
+    if not password_ok:
+        return await render_account(status=422, errors={"token_current_password": WRONG_PASSWORD}, token_name=name)
     _, token = await issue_token(g.user_id, name)
     # Shown in this response only: never flashed (the session cookie is signed, not encrypted).
     return await render_account(status=201, new_token=token)

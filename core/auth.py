@@ -7,6 +7,7 @@ import logging
 import secrets
 from datetime import UTC, datetime, timedelta
 from functools import cache, wraps
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -28,6 +29,8 @@ users = sa.Table(
     sa.Column("password_hash", sa.String(255), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
+# "bob" and "Bob" would share a login-limit counter and confuse a login: one of them only (migration 0008).
+sa.Index("uq_users_lower_name", sa.func.lower(users.c.name), unique=True)
 
 api_tokens = sa.Table(
     "api_tokens",
@@ -82,6 +85,11 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def same_name(name: str):
+    """The condition "users.name is `name`", whatever the letter case (as the unique index on lower(name))."""
+    return sa.func.lower(users.c.name) == sa.func.lower(name)
+
+
 def validate_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
@@ -92,15 +100,16 @@ async def create_user(name: str, password: str) -> int:
         raise ValueError("the user name must be 1 to 64 characters")
     validate_password(password)
     db = get_db()
-    if await db.fetch_val(sa.select(users.c.id).where(users.c.name == name)) is not None:
-        raise ValueError(f"a user named {name!r} already exists")
+    existing = await db.fetch_val(sa.select(users.c.name).where(same_name(name)))
+    if existing is not None:
+        raise ValueError(f"a user named {existing!r} already exists (names ignore letter case)")
     return await db.execute(
         sa.insert(users).values(name=name, password_hash=password_hasher.hash(password), created_at=now())
     )
 
 
 async def user_id_by_name(name: str) -> int:
-    user_id = await get_db().fetch_val(sa.select(users.c.id).where(users.c.name == name))
+    user_id = await get_db().fetch_val(sa.select(users.c.id).where(same_name(name)))
     if user_id is None:
         raise ValueError(f"no user named {name!r}")
     return user_id
@@ -110,12 +119,17 @@ async def check_password(name: str, password: str) -> int | None:
     """The user's id when the password is right, else None."""
     if "\x00" in name:
         name = ""  # no account has it (PostgreSQL text cannot even compare it): a wrong name, same cost
-    row = await get_db().fetch_one(sa.select(users.c.id, users.c.password_hash).where(users.c.name == name))
+    row = await get_db().fetch_one(sa.select(users.c.id, users.c.password_hash).where(same_name(name)))
     try:
         password_hasher.verify(row.password_hash if row else dummy_hash(), password)
     except (VerifyMismatchError, InvalidHashError):
         return None
     return row.id if row else None
+
+
+async def user_name(user_id: int) -> str:
+    """The account's name as stored (the key of its login-failure counter)."""
+    return await get_db().fetch_val(sa.select(users.c.name).where(users.c.id == user_id)) or ""
 
 
 async def password_matches(user_id: int, password: str) -> bool:
@@ -126,16 +140,25 @@ async def password_matches(user_id: int, password: str) -> bool:
         return False
 
 
-async def set_password(user_id: int, password: str, keep_session: str | None = None) -> int:
-    """Store a new password and end every login session of the user but `keep_session`; returns how many ended."""
+class PasswordChange(NamedTuple):
+    sessions_ended: int
+    tokens_revoked: int
+
+
+async def set_password(user_id: int, password: str, keep_session: str | None = None) -> PasswordChange:
+    """Store a new password, end every login session of the user but `keep_session` and revoke all the user's
+    API tokens (whoever knew the old password may have minted one)."""
     validate_password(password)
     password_hash = password_hasher.hash(password)  # before the transaction: argon2 takes a while
     db = get_db()
     async with db.transaction():
         await db.execute(sa.update(users).where(users.c.id == user_id).values(password_hash=password_hash))
-        count = await end_other_sessions(user_id, keep_session)
-    log.info("password changed for user %d; %d other login sessions ended", user_id, count)
-    return count
+        sessions = await end_other_sessions(user_id, keep_session)
+        tokens = await revoke_all_tokens(user_id)
+    log.info(
+        "password changed for user %d; %d other login sessions ended, %d API tokens revoked", user_id, sessions, tokens
+    )
+    return PasswordChange(sessions, tokens)
 
 
 # --- login sessions ----------------------------------------------------------------------
@@ -217,8 +240,27 @@ class SessionUser(AuthUser):
         return self._user_id
 
     @property
+    def known_user_id(self) -> int | None:
+        """The owner's id if this request already looked it up (no I/O), else None."""
+        return self._user_id if self._resolved else None
+
+    @property
     async def is_authenticated(self) -> bool:
         return await self.resolve_user_id() is not None
+
+
+def for_an_owner(session_user: SessionUser | None) -> bool:
+    """True when this request was found to carry a valid API token or login session: its response may
+    depend on who is logged in. Only what the request already looked up counts (no query here)."""
+    if g.get("user_id") is not None or g.get("api_user_id") is not None:
+        return True
+    return session_user is not None and session_user.known_user_id is not None
+
+
+def keep_out_of_caches(response) -> None:
+    """What an owner sees (notes, tokens, the account) must not stay in a browser's or proxy's cache."""
+    if "no-store" not in response.headers.get("Cache-Control", ""):
+        response.headers["Cache-Control"] = "no-store"  # a view's own "private, no-store" stays as it is
 
 
 class SessionAuth(QuartAuth):
@@ -228,6 +270,8 @@ class SessionAuth(QuartAuth):
         return {"current_user": self.load_user()}
 
     async def after_request(self, response):
+        if for_an_owner(getattr(g, self.attribute_name, None)):
+            keep_out_of_caches(response)
         # The user is loaded (into g) by whatever reads current_user, login_user or logout_user; when
         # nothing did, its action is PASS and quart-auth would only parse the cookie to change nothing.
         if not hasattr(g, self.attribute_name):
@@ -281,6 +325,12 @@ async def revoke_token(user_id: int, token_id: int) -> bool:
     """Delete one of the user's tokens; False when the user has no token with this id."""
     query = api_tokens.delete().where(api_tokens.c.id == token_id, api_tokens.c.user_id == user_id)
     return await get_db().fetch_val(query.returning(api_tokens.c.id)) is not None
+
+
+async def revoke_all_tokens(user_id: int) -> int:
+    """Delete every API token of the user; returns how many there were."""
+    query = api_tokens.delete().where(api_tokens.c.user_id == user_id).returning(api_tokens.c.id)
+    return len(await get_db().fetch_all(query))
 
 
 async def user_for_token(token: str) -> int | None:

@@ -155,16 +155,19 @@ def install_cli(app: Quart) -> None:
     @click.argument("name")
     @click.password_option(help="Asked for when not given.")
     def set_password_command(name: str, password: str) -> None:
-        """Set NAME's password and end all of NAME's login sessions."""
+        """Set NAME's password, end all of NAME's login sessions and revoke all of NAME's API tokens."""
 
-        async def change(user_name: str, new_password: str) -> int:
+        async def change(user_name: str, new_password: str) -> auth.PasswordChange:
             return await auth.set_password(await auth.user_id_by_name(user_name), new_password)
 
         try:
-            ended = run(app, change, name, password)
+            ended, revoked = run(app, change, name, password)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
-        click.echo(f"Password of {name} changed; {ended} login session{'s' if ended != 1 else ''} ended.")
+        click.echo(
+            f"Password of {name} changed; {ended} login session{'s' if ended != 1 else ''} ended, "
+            f"{revoked} API token{'s' if revoked != 1 else ''} revoked."
+        )
 
     @app.cli.command("check-deploy")
     def check_deploy_command() -> None:

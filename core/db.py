@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import ssl as ssl_lib
 import uuid
 from pathlib import Path
@@ -101,6 +102,26 @@ def unique_statement_name() -> str:
     return f"__asyncpg_{uuid.uuid4().hex}__"
 
 
+def prepare_sqlite_file(path: str) -> None:
+    """Create the SQLite file owner-only (0600), in an owner-only folder (0700) when it makes the folder.
+
+    It holds password hashes and every owner's data; SQLite would create it 0644 (umask 022), and its
+    -wal and -shm files take the database file's permissions.
+    """
+    if not path or path == ":memory:":
+        return
+    folder = Path(path).parent
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))  # an empty file is a new SQLite database
+    mode = os.stat(path).st_mode
+    if mode & 0o077:
+        try:
+            os.chmod(path, 0o600)  # a file an older version created readable by all
+        except PermissionError:
+            log.warning("%s is readable by other users and not ours to chmod", path)
+
+
 def get_db() -> Database:
     """The shared pool of the current app: the only way tools reach the database."""
     return current_app.extensions[EXTENSION_KEY]
@@ -114,7 +135,7 @@ async def ping(database: Database, timeout: float = HEALTH_TIMEOUT) -> None:
 async def connect_with_retry(database: Database, settings: DatabaseSettings) -> None:
     """Connect the pool, retrying with backoff until settings.connect_timeout has passed."""
     if settings.is_sqlite:
-        Path(sqlite_path(settings.url)).parent.mkdir(parents=True, exist_ok=True)
+        prepare_sqlite_file(sqlite_path(settings.url))
     loop = asyncio.get_running_loop()
     deadline = loop.time() + settings.connect_timeout
     delay, attempt = 0.25, 0

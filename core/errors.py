@@ -12,7 +12,7 @@ from quart import Quart, request
 from quart_schema import RequestSchemaValidationError
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
-from core.forms import ToolInputError, api_error, first_error
+from core.forms import FormTooLarge, ToolInputError, api_error, first_error, human_size
 from core.render import is_htmx, render_template
 
 log = logging.getLogger("mytools.errors")
@@ -76,15 +76,6 @@ def is_unstorable_value(error: BaseException) -> bool:
     return isinstance(error, OverflowError) and "SQLite INTEGER" in str(error)
 
 
-def human_size(n: int) -> str:
-    """1048576 -> "1 MB"."""
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):g} MB"
-    if n >= 1024:
-        return f"{n / 1024:g} KB"
-    return f"{n} bytes"
-
-
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -137,6 +128,8 @@ def install_error_handlers(app: Quart) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     async def too_large(error):
+        if isinstance(error, FormTooLarge):
+            return await error_page(413, "Too large", error.description)
         limit = app.config["MAX_CONTENT_LENGTH"]
         return await error_page(413, "Too large", f"The request body is too large: the limit is {human_size(limit)}.")
 

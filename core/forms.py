@@ -7,7 +7,10 @@ import typing
 from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ValidationError
-from quart import jsonify, request
+from quart import current_app, jsonify, request
+from quart.formparser import FormDataParser
+from quart.wrappers import Request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 M = TypeVar("M", bound=BaseModel)
 # The largest id or counter a database INTEGER column holds (PostgreSQL's integer is 32-bit).
@@ -98,3 +101,77 @@ class ToolInputError(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+# --- form limits: checked before a form is parsed -------------------------------------------------
+
+URLENCODED = frozenset({"application/x-www-form-urlencoded", "application/x-url-encoded"})
+
+
+class FormTooLarge(RequestEntityTooLarge):
+    """A form over its byte or field limit (413); the description says which, for the error page."""
+
+
+def human_size(n: int) -> str:
+    """1048576 -> "1 MB"."""
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):g} MB"
+    if n >= 1024:
+        return f"{n / 1024:g} KB"
+    return f"{n} bytes"
+
+
+def pre_auth_form(view):
+    """Mark a view anyone may post a form to before logging in (/login): its form gets LOGIN_FORM_MAX_BYTES."""
+    view.pre_auth_form = True
+    return view
+
+
+class LimitedFormParser(FormDataParser):
+    """Quart's form parser with Werkzeug's limits on urlencoded bodies too.
+
+    Quart applies MAX_FORM_PARTS and MAX_FORM_MEMORY_SIZE to multipart bodies only: an urlencoded body of
+    millions of fields went whole to parse_qsl, blocking the event loop for seconds. As in Werkzeug, the
+    whole urlencoded body is held to max_form_memory_size and its field count to max_form_parts.
+    """
+
+    async def parse(self, body, mimetype: str, content_length: int | None, options: dict[str, str] | None = None):
+        whole = self.max_content_length
+        if whole is not None and content_length is not None and content_length > whole:
+            raise FormTooLarge(f"The form is too large: the limit is {human_size(whole)}.")  # nothing read yet
+        if mimetype in URLENCODED:
+            await self.check_urlencoded(body, content_length)
+            return await super().parse(body, mimetype, content_length, options)
+        try:
+            return await super().parse(body, mimetype, content_length, options)
+        except RequestEntityTooLarge as error:
+            if isinstance(error, FormTooLarge):
+                raise
+            # Too many parts, a part too large or the whole body: Quart's error does not say which.
+            limits = f"at most {self.max_form_parts} fields, each at most {human_size(self.max_form_memory_size)}"
+            raise FormTooLarge(f"The form is too large: {limits}, {human_size(whole)} in all.") from None
+
+    async def check_urlencoded(self, body, content_length: int | None) -> None:
+        limit = self.max_form_memory_size
+        if limit is not None and content_length is not None and content_length > limit:
+            raise FormTooLarge(f"The form is too large: the limit is {human_size(limit)}.")
+        data = await body  # a chunked body (no Content-Length) is still held to MAX_CONTENT_LENGTH while read
+        if limit is not None and len(data) > limit:
+            raise FormTooLarge(f"The form is too large: the limit is {human_size(limit)}.")
+        parts = self.max_form_parts
+        if parts is not None and data.count(b"&") >= parts:  # parse_qsl's own count, in one pass of C
+            raise FormTooLarge(f"The form has too many fields: the limit is {parts}.")
+
+
+class FormLimitedRequest(Request):
+    """The request class: forms are parsed by LimitedFormParser, pre-auth forms held to the small limit."""
+
+    form_data_parser_class = LimitedFormParser
+
+    def make_form_data_parser(self) -> FormDataParser:
+        view = current_app.view_functions.get(self.endpoint or "")
+        if getattr(view, "pre_auth_form", False):
+            limit = current_app.config["MYTOOLS_SETTINGS"].login_form_max_bytes
+            self.max_content_length = min(limit, self.max_content_length or limit)
+            self.max_form_memory_size = limit
+        return super().make_form_data_parser()

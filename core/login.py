@@ -13,8 +13,9 @@ from datetime import timedelta
 from quart import Blueprint, current_app, flash, redirect, request, url_for
 from quart_auth import current_user, login_user, logout_user
 
-from core.auth import SessionUser, check_password, end_session, start_session
+from core.auth import SessionUser, check_password, end_session, password_matches, start_session, user_name
 from core.config import current_settings
+from core.forms import pre_auth_form
 from core.ratelimit import Decision, Rule, client_address, hit, reset, retry_after_header, take_back, wait_phrase
 from core.render import render_template
 
@@ -69,12 +70,36 @@ async def forget_attempt(name: str) -> None:
     await reset(account_key(name), by_account)
 
 
+class TooManyFailures(Exception):
+    """The address or the account is over its failed-login limit."""
+
+    def __init__(self, decision: Decision) -> None:
+        super().__init__(f"Too many failed logins. Try again in {wait_phrase(decision.retry_after)}.")
+        self.decision = decision
+
+
+async def check_current_password(user_id: int, password: str) -> bool:
+    """Whether `password` is the logged-in owner's, counted like a login attempt (a stolen session must not
+    be an unlimited password oracle); raises TooManyFailures when the address or account is over its limit."""
+    if not password:
+        return False  # like an empty login form: nothing guessed, nothing counted
+    name = await user_name(user_id)
+    refusal = await count_attempt(name)
+    if refusal is not None:
+        raise TooManyFailures(refusal)
+    if not await password_matches(user_id, password):
+        return False
+    await forget_attempt(name)
+    return True
+
+
 async def login_page(next_url: str, name: str, error: str, status: int, headers: dict | None = None):
     page = await render_template("login.html", next_url=next_url, name=name, error=error)
     return page, status, headers or {}
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@pre_auth_form
 async def login():
     next_url = safe_next(request.args.get("next"))
     if request.method == "GET":

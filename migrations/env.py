@@ -11,7 +11,7 @@ from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from core.config import DatabaseSettings, load_database_settings, sqlite_path
-from core.db import metadata, sqlalchemy_connect_args, sqlalchemy_url
+from core.db import metadata, prepare_sqlite_file, sqlalchemy_connect_args, sqlalchemy_url
 from core.registry import import_tool_modules
 
 # Any fixed number works; every process that migrates this database asks for the same lock.
@@ -34,8 +34,8 @@ def sqlite_file_lock(settings: DatabaseSettings):
     if not settings.is_sqlite:
         yield
         return
+    prepare_sqlite_file(sqlite_path(settings.url))
     path = sqlite_path(settings.url) + ".migrate-lock"
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     with open(path, "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

@@ -94,7 +94,7 @@ async def test_password_change_ends_other_sessions_only(app, owner):
     )
     assert response.status_code == 302 and response.headers["Location"] == "/account"
     page = await (await here.get("/account")).get_data(as_text=True)
-    assert "Password changed. 1 other login session ended." in page
+    assert "Password changed. 1 other login session ended; 1 API token revoked." in page
     assert (await elsewhere.get("/tools/notes/")).status_code == 302
     assert (await here.get("/tools/notes/")).status_code == 200
     assert len(await session_rows(app)) == 1
@@ -139,7 +139,7 @@ async def test_account_page_needs_an_owner(client, owner):
 async def test_account_page_creates_shows_once_lists_and_revokes_tokens(app, logged_in, owner):
     page = await (await logged_in.get("/")).get_data(as_text=True)
     assert 'href="/account"' in page
-    created = await logged_in.post("/account/tokens", form={"name": "deploy script"})
+    created = await logged_in.post("/account/tokens", form={"name": "deploy script", "current_password": PASSWORD})
     assert created.status_code == 201
     assert created.headers["Cache-Control"] == "no-store"
     body = await created.get_data(as_text=True)
@@ -209,7 +209,7 @@ async def test_cli_lists_and_revokes_tokens_and_sets_the_password(app, database_
 
     changed = run_cli(database_url, "set-password", "owner", stdin=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n")
     assert changed.returncode == 0, changed.stderr
-    assert "Password of owner changed; 1 login session ended." in changed.stdout
+    assert "Password of owner changed; 1 login session ended, 1 API token revoked." in changed.stdout
     assert await session_rows(app) == []
     await login(app, NEW_PASSWORD)
     short = run_cli(database_url, "set-password", "owner", stdin="short\nshort\n")
@@ -243,7 +243,8 @@ async def test_no_password_token_or_session_id_in_any_log_line(app, owner, caplo
         "/account/password",
         form={"current_password": PASSWORD, "new_password": NEW_PASSWORD, "new_password_again": NEW_PASSWORD},
     )
-    created = await (await client.post("/account/tokens", form={"name": "logged?"})).get_data(as_text=True)
+    form = {"name": "logged?", "current_password": NEW_PASSWORD}
+    created = await (await client.post("/account/tokens", form=form)).get_data(as_text=True)
     new_token = re.search(r'<code id="new-token">([^<]+)</code>', created).group(1)
     for token in (owner, new_token, "mt_not-a-real-token"):
         await client.get("/api/notes", headers={"Authorization": f"Bearer {token}"})
