@@ -183,3 +183,16 @@ async def test_short_links_to_our_own_names_are_refused(database_url, owner, tar
     message = "a short link cannot point to another short link of this site"
     assert (await response.get_json())["error"] == {"message": message, "field": "target"}
     assert elsewhere.status_code == 201
+
+
+# --- the trusted hop ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "proto, scheme",
+    [("https", "https"), ("http", "http"), ("http, https", "https"), ("https, http", "http"), ("javascript", "http")],
+)
+async def test_the_scheme_is_the_trusted_hops_and_only_http_or_https(database_url, proto, scheme):
+    async with running(database_url, MYTOOLS_PROXY_HOPS="1") as client:
+        response = await client.get("/tools/hash", headers={"X-Forwarded-Proto": proto})
+    assert response.headers["Location"] == f"{scheme}://localhost/tools/hash/"
