@@ -101,7 +101,7 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     app.context_processor(current_tool)
     app.jinja_env.globals["is_htmx"] = is_htmx  # globals reach imported macros; context does not
     app.jinja_env.globals["tool_index_url"] = tool_index_url
-    install_security(app, settings.proxy_hops)
+    install_security(app, settings)
     install_static(app)
     install_url_cache(app)
     install_error_handlers(app)
@@ -110,7 +110,7 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     register_tools(app, settings.disabled_tools)
     install_favorites(app)
     install_cli(app)
-    install_compression(app)  # after install_security: gzip wraps ProxyFix, the outermost layer
+    install_compression(app)  # after install_security: gzip wraps the host check, the outermost layer
     drop_flask_context_processors(app)  # after every blueprint is registered
     install_gc_tuning(app)  # last: its startup hook runs after every other one
     return app

@@ -64,7 +64,12 @@ def free_port() -> int:
 
 def environment(case: Case, sqlite_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "MYTOOLS_", "DYNO"))}
-    env.update(MYTOOLS_ENV="production", SECRET_KEY=secrets.token_hex(32), WEB_CONCURRENCY=str(case.workers))
+    env.update(
+        MYTOOLS_ENV="production",
+        MYTOOLS_ALLOWED_HOSTS="127.0.0.1",
+        SECRET_KEY=secrets.token_hex(32),
+        WEB_CONCURRENCY=str(case.workers),
+    )
     url = case.database_url
     if url and url.startswith("sqlite"):
         # Each run starts from its own copy of a migrated file (the app still checks it is at head).

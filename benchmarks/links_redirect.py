@@ -44,7 +44,13 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 def server_env(database_url: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "MYTOOLS_", "DYNO"))}
-    env.update(MYTOOLS_ENV="production", SECRET_KEY=secrets.token_hex(32), WEB_CONCURRENCY="1", LOG_LEVEL="WARNING")
+    env.update(
+        MYTOOLS_ENV="production",
+        MYTOOLS_ALLOWED_HOSTS="127.0.0.1",
+        SECRET_KEY=secrets.token_hex(32),
+        WEB_CONCURRENCY="1",
+        LOG_LEVEL="WARNING",
+    )
     if database_url:
         env.update(DATABASE_URL=database_url, DATABASE_POOL_MIN="2", DATABASE_POOL_MAX="10")
     return env

@@ -85,7 +85,12 @@ class Row:
 
 def server_env(database_url: str | None, workers: int, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "MYTOOLS_", "DYNO"))}
-    env.update(MYTOOLS_ENV="production", SECRET_KEY=secrets.token_hex(32), WEB_CONCURRENCY=str(workers))
+    env.update(
+        MYTOOLS_ENV="production",
+        MYTOOLS_ALLOWED_HOSTS="127.0.0.1",
+        SECRET_KEY=secrets.token_hex(32),
+        WEB_CONCURRENCY=str(workers),
+    )
     env.update(LOG_LEVEL="WARNING", PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}")
     if database_url:
         env["DATABASE_URL"] = database_url

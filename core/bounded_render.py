@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 from quart import has_request_context, request
 
+from core.config import current_settings
 from core.executor import Limits, WorkLimitExceeded, default_limits, run_bounded
 from core.markdown import render_markdown
 
@@ -94,7 +95,7 @@ def site_hosts() -> frozenset[str]:
         return frozenset()
     host = request.host.lower()
     name = host[1 : host.find("]")] if host.startswith("[") else host.rsplit(":", 1)[0]
-    return frozenset({name} - {""})
+    return frozenset({name} - {""}) | current_settings().allowed_hosts
 
 
 async def markdown_html(source: str, raw_html: bool = False) -> Rendered:

@@ -11,12 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from core.netaddr import normalize_host
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "instance" / "mytools.sqlite3"
 # Heroku Postgres Essential-0 allows 20 connections; one-off dynos (release, `heroku run`) need 2.
 DEFAULT_CONNECTION_LIMIT = 20
 RESERVED_CONNECTIONS = 2
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", ""}
+# Host names a development server (no DYNO, not MYTOOLS_ENV=production) answers to without configuration;
+# "localhost" is also what Quart's test client sends.
+DEVELOPMENT_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 log = logging.getLogger("mytools")
 
@@ -81,6 +86,13 @@ class Settings:
     form_max_bytes: int = 4 * 1024 * 1024
     form_max_fields: int = 500
     login_form_max_bytes: int = 4096
+    # Absolute URLs (redirects, short and paste URLs) start with this origin when set, e.g. https://tools.example.com
+    base_url: str = ""
+    # Host names this site answers to (lowercase, no port); a request with another Host header gets 400.
+    allowed_hosts: frozenset[str] = frozenset(DEVELOPMENT_HOSTS)
+    # Name endings allowed as well: on a dyno with no name configured, ".herokuapp.com" (Heroku's router
+    # delivers a request to this app only for this app's own domains, so such a Host is ours).
+    allowed_host_suffixes: tuple[str, ...] = ()
 
 
 def sqlite_path(url: str) -> str:
@@ -171,6 +183,52 @@ def _redis_url(env: Mapping[str, str]) -> str:
     return url
 
 
+def _host_name(name: str, setting: str) -> str:
+    """A configured host name in the form requests are compared with; raises ConfigError."""
+    if not name or any(c in name for c in "/@?#") or (":" in name and not name.startswith("[")):
+        raise ConfigError(f"{setting} takes host names (IPv6 in brackets) without scheme, port or path, got {name!r}")
+    try:
+        return str(normalize_host(name))
+    except ValueError as exc:
+        raise ConfigError(f"{setting}: {exc}") from None
+
+
+def _base_url(env: Mapping[str, str]) -> str:
+    raw = env.get("MYTOOLS_BASE_URL", "").strip().rstrip("/")
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    malformed = port == -1 or parts.path or parts.query or parts.fragment or parts.username is not None
+    if parts.scheme not in ("http", "https") or not parts.hostname or malformed:
+        raise ConfigError(f"MYTOOLS_BASE_URL must be a scheme and host such as https://tools.example.com, got {raw!r}")
+    try:
+        normalize_host(parts.hostname)
+    except ValueError as exc:
+        raise ConfigError(f"MYTOOLS_BASE_URL: {exc}") from None
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def _allowed_hosts(env: Mapping[str, str], production: bool, base_url: str) -> frozenset[str]:
+    """MYTOOLS_ALLOWED_HOSTS, the base URL's host, the Heroku app's own domain, and loopback in development."""
+    listed = (n.strip() for n in env.get("MYTOOLS_ALLOWED_HOSTS", "").split(","))
+    names = {_host_name(n, "MYTOOLS_ALLOWED_HOSTS") for n in listed if n}
+    if base_url:
+        names.add(str(normalize_host(urlsplit(base_url).hostname or "")))
+    # Heroku's dyno metadata (heroku labs:enable runtime-dyno-metadata): newer apps have a default domain
+    # with a random suffix (HEROKU_APP_DEFAULT_DOMAIN_NAME); older ones are <app>.herokuapp.com.
+    if default_domain := env.get("HEROKU_APP_DEFAULT_DOMAIN_NAME", "").strip():
+        names.add(_host_name(default_domain, "HEROKU_APP_DEFAULT_DOMAIN_NAME"))
+    if app_name := env.get("HEROKU_APP_NAME", "").strip():
+        names.add(_host_name(f"{app_name}.herokuapp.com", "HEROKU_APP_NAME"))
+    if not production:
+        names.update(DEVELOPMENT_HOSTS)
+    return frozenset(names)
+
+
 def current_settings() -> Settings:
     """The settings of the app handling this request (tools read their settings here)."""
     from quart import current_app
@@ -188,6 +246,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
         raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {log_level!r}")
     disabled = {s.strip() for s in env.get("MYTOOLS_DISABLED_TOOLS", "").split(",") if s.strip()}
+    base_url = _base_url(env)
     return Settings(
         production=production,
         secret_key=secret_key,
@@ -218,6 +277,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         form_max_bytes=_int(env, "FORM_MAX_BYTES", 4 * 1024 * 1024, minimum=1024),
         form_max_fields=_int(env, "FORM_MAX_FIELDS", 500, minimum=10),
         login_form_max_bytes=_int(env, "LOGIN_FORM_MAX_BYTES", 4096, minimum=1024),
+        base_url=base_url,
+        allowed_hosts=(allowed := _allowed_hosts(env, production, base_url)),
+        allowed_host_suffixes=(".herokuapp.com",) if env.get("DYNO") and not allowed else (),
     )
 
 

@@ -93,6 +93,25 @@ def check_proxy_hops(settings: Settings, env: Mapping[str, str]) -> Check:
     return Check(OK, "MYTOOLS_PROXY_HOPS", str(settings.proxy_hops))
 
 
+def check_hosts(settings: Settings, env: Mapping[str, str]) -> Check:
+    if not settings.allowed_hosts and settings.allowed_host_suffixes:
+        return Check(
+            OK,
+            "host names",
+            "this app's *.herokuapp.com domain (Heroku's router delivers only this app's domains); absolute URLs "
+            "from the request's host. Set MYTOOLS_BASE_URL for a custom domain",
+        )
+    if not settings.allowed_hosts:
+        return Check(
+            FAIL,
+            "host names",
+            "none: every request gets 400. Set MYTOOLS_BASE_URL or MYTOOLS_ALLOWED_HOSTS "
+            "(on Heroku: heroku labs:enable runtime-dyno-metadata, then deploy again)",
+        )
+    urls = f"absolute URLs from {settings.base_url}" if settings.base_url else "absolute URLs from the request's host"
+    return Check(OK, "host names", f"{', '.join(sorted(settings.allowed_hosts))}; {urls}")
+
+
 CHECKS = (
     check_secret_key,
     check_production,
@@ -101,6 +120,7 @@ CHECKS = (
     check_pool_budget,
     check_debug,
     check_proxy_hops,
+    check_hosts,
 )
 
 

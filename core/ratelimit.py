@@ -11,6 +11,7 @@ from typing import Protocol
 from quart import Quart, current_app, request
 
 from core.config import Settings
+from core.netaddr import ip_key
 from core.ratelimit_stores import DatabaseStore, RedisStore
 
 EXTENSION_KEY = "mytools.ratelimit"
@@ -89,9 +90,10 @@ async def reset(subject: str, rule: Rule) -> None:
 
 
 def client_address() -> str:
-    """The client's address: with MYTOOLS_PROXY_HOPS=1 ProxyFix has set it to the rightmost
-    X-Forwarded-For hop, the one Heroku's router appended (the leftmost ones are the client's to choose)."""
-    return request.remote_addr or "unknown"
+    """The subject of per-address limits: with MYTOOLS_PROXY_HOPS=1 the address is the rightmost X-Forwarded-For
+    hop, the one Heroku's router appended (the leftmost ones are the client's to choose). An IPv6 client counts
+    by its /64, which one subscriber holds whole; ::ffff:1.2.3.4 counts as 1.2.3.4."""
+    return ip_key(request.remote_addr or "unknown")
 
 
 async def limit_address(rule: Rule) -> Decision | None:

@@ -1,12 +1,13 @@
-"""Security headers, CSRF protection by Origin / Sec-Fetch-Site, and the proxy fix."""
+"""Security headers, CSRF protection by Origin / Sec-Fetch-Site, and the host check with the proxy fix."""
 
 from __future__ import annotations
 
-from hypercorn.middleware import ProxyFixMiddleware
 from quart import Quart, current_app, request
 
 from core.auth import bearer_token
+from core.config import Settings
 from core.forms import api_error
+from core.hosts import install_hosts
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -74,9 +75,8 @@ async def add_security_headers(response):
     return response
 
 
-def install_security(app: Quart, proxy_hops: int) -> None:
+def install_security(app: Quart, settings: Settings) -> None:
     app.before_request(refuse_cross_site_writes)
     app.after_request(add_security_headers)
-    if proxy_hops:
-        # Heroku's router appends the client address and scheme: trust exactly that hop.
-        app.asgi_app = ProxyFixMiddleware(app.asgi_app, mode="legacy", trusted_hops=proxy_hops)
+    # Heroku's router appends the client address and scheme: trust exactly MYTOOLS_PROXY_HOPS hops of those.
+    install_hosts(app, settings)

@@ -139,5 +139,5 @@ def install_static(app: Quart) -> None:
 
 
 def install_compression(app: Quart) -> None:
-    """Outermost layer: it only rewrites the response, so it wraps ProxyFix and the app alike."""
+    """Outermost layer: it only rewrites the response, so it wraps the host check and the app alike."""
     app.asgi_app = CompressionMiddleware(app.asgi_app)

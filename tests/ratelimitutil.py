@@ -59,6 +59,7 @@ def unique(prefix: str) -> str:
 
 
 def unique_address() -> str:
-    """A random address in the documentation prefix 2001:db8::/32, as a client's."""
-    digits = uuid.uuid4().hex[:16]
-    return "2001:db8::" + ":".join(digits[i : i + 4] for i in range(0, 16, 4))
+    """A random address in the documentation prefix 2001:db8::/32, as a client's, in a /64 of its own (per-address
+    limits count an IPv6 client by its /64)."""
+    d = uuid.uuid4().hex[:16]
+    return f"2001:db8:{d[0:4]}:{d[4:8]}::{d[8:12]}:{d[12:16]}"

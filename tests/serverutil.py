@@ -42,6 +42,10 @@ APP_VARIABLES = (
     "WEB_CONCURRENCY",
     "PORT",
     "REDIS_URL",
+    "MYTOOLS_BASE_URL",
+    "MYTOOLS_ALLOWED_HOSTS",
+    "HEROKU_APP_NAME",
+    "HEROKU_APP_DEFAULT_DOMAIN_NAME",
 )
 # Importing app.py configures the root logger at INFO; one line per polled request would bury `-s` output.
 logging.getLogger("httpx").setLevel(logging.WARNING)

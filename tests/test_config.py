@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -127,3 +128,55 @@ def test_config_check_command_prints_one_line():
         "mytools: configuration error: SECRET_KEY is only 5 characters; production needs at least 32 random "
         "characters (heroku config:set SECRET_KEY=$(openssl rand -hex 32))"
     )
+
+
+# --- host names and the base URL ------------------------------------------------------------
+
+PRODUCTION = {"MYTOOLS_ENV": "production", "SECRET_KEY": "k" * 32}
+
+
+def test_development_answers_to_the_loopback_names_and_production_to_none_by_default():
+    assert load_settings({}).allowed_hosts == {"localhost", "127.0.0.1", "::1"}
+    assert load_settings({}).base_url == ""
+    assert load_settings(PRODUCTION).allowed_hosts == frozenset()
+
+
+def test_allowed_hosts_base_url_and_heroku_names_are_one_list():
+    settings = load_settings(
+        {
+            **PRODUCTION,
+            "MYTOOLS_ALLOWED_HOSTS": " Tools.Example.com. , www.tools.example.com,[::1],127.1,,",
+            "MYTOOLS_BASE_URL": "HTTPS://Short.Example:8443/",
+            "HEROKU_APP_NAME": "mytools-demo",
+            "HEROKU_APP_DEFAULT_DOMAIN_NAME": "mytools-demo-1a2b3c4d5e6f.herokuapp.com",
+        }
+    )
+    assert settings.base_url == "https://short.example:8443"
+    assert settings.allowed_hosts == {
+        "tools.example.com",
+        "www.tools.example.com",
+        "::1",
+        "127.0.0.1",
+        "short.example",
+        "mytools-demo.herokuapp.com",
+        "mytools-demo-1a2b3c4d5e6f.herokuapp.com",
+    }
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"MYTOOLS_BASE_URL": "tools.example.com"}, "MYTOOLS_BASE_URL must be a scheme and host"),
+        ({"MYTOOLS_BASE_URL": "ftp://tools.example.com"}, "MYTOOLS_BASE_URL must be a scheme and host"),
+        ({"MYTOOLS_BASE_URL": "https://tools.example.com/app"}, "MYTOOLS_BASE_URL must be a scheme and host"),
+        ({"MYTOOLS_BASE_URL": "https://u@tools.example.com"}, "MYTOOLS_BASE_URL must be a scheme and host"),
+        ({"MYTOOLS_BASE_URL": "https://tools.example.com:99999"}, "MYTOOLS_BASE_URL must be a scheme and host"),
+        ({"MYTOOLS_BASE_URL": "https://1.2.3.999"}, "MYTOOLS_BASE_URL: '1.2.3.999' is not a valid IPv4"),
+        ({"MYTOOLS_ALLOWED_HOSTS": "https://tools.example.com"}, "MYTOOLS_ALLOWED_HOSTS takes host names"),
+        ({"MYTOOLS_ALLOWED_HOSTS": "tools.example.com:443"}, "MYTOOLS_ALLOWED_HOSTS takes host names"),
+        ({"MYTOOLS_ALLOWED_HOSTS": "::1"}, "MYTOOLS_ALLOWED_HOSTS takes host names (IPv6 in brackets)"),
+    ],
+)
+def test_bad_host_settings_are_refused(env, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_settings(env)

@@ -117,6 +117,7 @@ def test_two_workers_stay_within_the_pool_budget():
             DATABASE_URL=url,
             DATABASE_POOL_MAX=str(POOL_MAX),
             MYTOOLS_ENV="production",
+            MYTOOLS_ALLOWED_HOSTS="127.0.0.1",
             SECRET_KEY=secrets.token_hex(32),
         )
         token = create_owner_token(env)

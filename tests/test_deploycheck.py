@@ -17,6 +17,7 @@ HEROKU = {
     "SECRET_KEY": KEY,
     "DATABASE_URL": "postgres://u:p@ec2-1-2-3-4.compute-1.amazonaws.com:5432/d1",
     "WEB_CONCURRENCY": "2",
+    "HEROKU_APP_NAME": "mytools-demo",  # dyno metadata (heroku labs:enable runtime-dyno-metadata)
 }
 
 
@@ -39,6 +40,7 @@ def test_a_good_heroku_setup_passes_every_check():
         "pool budget": OK,
         "debug": OK,
         "MYTOOLS_PROXY_HOPS": OK,
+        "host names": OK,
     }
     assert found["pool budget"][1] == "2 workers × pool max 9 + 2 one-off = 20 ≤ 20"
     assert found["DATABASE_SSL"][1] == "require for ec2-1-2-3-4.compute-1.amazonaws.com"
@@ -110,6 +112,15 @@ def test_proxy_hops():
     assert status("MYTOOLS_PROXY_HOPS", SECRET_KEY=KEY) == OK  # no proxy off Heroku
 
 
+def test_host_names():
+    assert results(**HEROKU)["host names"] == (OK, "mytools-demo.herokuapp.com; absolute URLs from the request's host")
+    without_metadata = {**HEROKU, "HEROKU_APP_NAME": None}
+    assert status("host names", **without_metadata) == OK  # the dyno's own *.herokuapp.com domains
+    assert status("host names", **{**without_metadata, "DYNO": None, "MYTOOLS_ENV": "production"}) == FAIL
+    assert status("host names", **without_metadata, MYTOOLS_ALLOWED_HOSTS="tools.example.com") == OK
+    assert status("host names", SECRET_KEY=KEY) == OK  # development: the loopback names
+
+
 def run_check(**env: str) -> subprocess.CompletedProcess:
     keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "PYTHONPATH"}}
     return subprocess.run(
@@ -126,10 +137,10 @@ def test_command_prints_one_line_per_check_and_exits_non_zero_on_fail():
     good = run_check(**HEROKU)
     assert good.returncode == 0, good.stderr
     lines = good.stdout.splitlines()
-    assert len(lines) == 8 and all(line.startswith("OK ") for line in lines[:7])
-    assert lines[-1] == "7 checks: 0 failed, 0 warnings."
+    assert len(lines) == 9 and all(line.startswith("OK ") for line in lines[:8])
+    assert lines[-1] == "8 checks: 0 failed, 0 warnings."
 
     bad = run_check(**{**HEROKU, "DATABASE_URL": "sqlite:////tmp/mytools-check.sqlite3", "DATABASE_SSL": ""})
     assert bad.returncode == 1
     assert "FAIL  DATABASE_URL: SQLite on Heroku" in bad.stdout
-    assert bad.stdout.splitlines()[-1] == "7 checks: 1 failed, 0 warnings."
+    assert bad.stdout.splitlines()[-1] == "8 checks: 1 failed, 0 warnings."

@@ -89,6 +89,60 @@ def test_own_host_with_port_is_compared_with_port():
 
 
 @pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/s/abc",
+        "http://0x7f000001/s/abc",
+        "http://0X7F000001/s/abc",
+        "http://127.1/s/abc",
+        "http://127.0.1/s/abc",
+        "http://2130706433/s/abc",
+        "http://0177.0.0.1/s/abc",
+        "http://0x7f.0.0.1/s/abc",
+        "http://127.0.0.1./s/abc",
+        "http://[::ffff:127.0.0.1]/s/abc",
+        "http://[::ffff:7f00:1]/s/abc",
+        "http://%31%32%37.0.0.1/s/abc",
+        "http://１２７．０．０．１/s/abc",
+        "https://127.1:443/s/abc",
+    ],
+)
+def test_every_spelling_of_our_address_is_refused(url):
+    with pytest.raises(ToolInputError, match="cannot point to another short link"):
+        rules.clean_target(url, {"127.0.0.1"})
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://TOOLS.EXAMPLE.COM/s/abc",
+        "https://tools.example.com./s/abc",
+        "https://Tools.Example.Com.:8443/s/abc",  # a name without a port is ours on every port
+        "https://[::1]/s/abc",
+        "https://[0:0::1]/s/abc",
+        "http://short.test/s/abc",
+    ],
+)
+def test_every_spelling_of_our_names_is_refused(url):
+    with pytest.raises(ToolInputError, match="cannot point to another short link"):
+        rules.clean_target(url, {"tools.example.com", "::1", "short.test:80"})
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.2/s/abc",
+        "http://0x7f000002/s/abc",
+        "http://[::ffff:127.0.0.2]/s/abc",
+        "https://tools.example.com.evil.example/s/abc",
+        "https://example.com/s/abc",
+    ],
+)
+def test_a_genuinely_different_host_is_allowed(url):
+    assert rules.clean_target(url, {"127.0.0.1", "tools.example.com"}) == url
+
+
+@pytest.mark.parametrize(
     "agent, bot",
     [
         (CHROME, False),

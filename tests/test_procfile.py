@@ -55,11 +55,13 @@ def honcho(procfile: Path, process: str) -> list[str]:
 
 
 def heroku_env(database: str, **settings: str) -> dict[str, str]:
-    """What Heroku gives a dyno: a postgres:// URL, a port, a generated secret and WEB_CONCURRENCY."""
+    """What Heroku gives a dyno: a postgres:// URL, a port, a generated secret and WEB_CONCURRENCY (and the
+    loopback address standing in for the app's herokuapp.com name)."""
     return server_env(
         DATABASE_URL=with_database(require_postgres(), database, scheme="postgres"),
         PORT=str(free_port()),
         MYTOOLS_ENV="production",
+        MYTOOLS_ALLOWED_HOSTS="127.0.0.1",
         SECRET_KEY=secrets.token_hex(32),
         WEB_CONCURRENCY="2",
         **settings,

@@ -6,6 +6,8 @@ The limits of LOW_LIMITS: 2 anonymous pastes per hour, 3 captures per minute, 4 
 
 from __future__ import annotations
 
+from ipaddress import IPv6Address
+
 import pytest
 
 from core.auth import create_token, create_user
@@ -114,3 +116,51 @@ async def test_a_spoofed_x_forwarded_for_does_not_escape_the_limit(proxied_app, 
     assert await attempt(f"{unique_address()}, {real}") == 429
     assert await attempt(real) == 429
     assert await attempt(f"{real}, {other}") == 401  # another client, though it claims to be `real`
+
+
+# --- one counter per IPv4 address and per IPv6 /64 ------------------------------------------
+
+
+def unique_ipv4() -> str:
+    """A random address in 198.18.0.0/15 (benchmarking, RFC 2544): a fresh subject on a shared Redis too."""
+    value = int(unique("")[:8], 16) % (1 << 17)
+    return f"198.{18 + (value >> 16)}.{(value >> 8) & 255}.{value & 255}"
+
+
+async def spend_one(client, kind: str, address: str, bin_id: str) -> int:
+    """One request that counts against the address's limit of `kind`; its status."""
+    if kind == "login":
+        form = {"name": unique("nobody"), "password": "wrong guess"}
+        return (await client.post("/login", form=form, **at(address))).status_code
+    if kind == "paste":
+        return (await client.post("/api/paste", json={"content": "x"}, **at(address))).status_code
+    return (await client.post(f"/hooks/{bin_id}", data=b"x", **at(address))).status_code
+
+
+LIMITS = {"login": (4, 401), "paste": (2, 201), "capture": (3, 200)}  # LOW_LIMITS, and a counted answer
+
+
+@pytest.mark.parametrize("kind", sorted(LIMITS))
+async def test_addresses_of_one_ipv6_64_share_one_counter(limited_app, owner_token, clock, kind):
+    client = limited_app.test_client()
+    bin_id = (await (await client.post("/api/hooks", json={}, headers=bearer(owner_token))).get_json())["id"]
+    limit, counted = LIMITS[kind]
+    network = unique_address().rsplit("::", 1)[0]  # 2001:db8:xxxx:xxxx, a /64 of its own
+    rotating = [f"{network}::{n:x}" for n in range(1, limit + 2)]  # a new address for every request
+    statuses = [await spend_one(client, kind, address, bin_id) for address in rotating]
+    assert statuses == [counted] * limit + [429]
+    # The adjacent /64 is another subscriber, with a counter of its own.
+    neighbour = IPv6Address(f"{network}::1") + (1 << 64)
+    assert await spend_one(client, kind, str(neighbour), bin_id) == counted
+
+
+@pytest.mark.parametrize("kind", sorted(LIMITS))
+async def test_an_ipv4_mapped_address_shares_the_ipv4_counter(limited_app, owner_token, clock, kind):
+    client = limited_app.test_client()
+    bin_id = (await (await client.post("/api/hooks", json={}, headers=bearer(owner_token))).get_json())["id"]
+    limit, counted = LIMITS[kind]
+    ipv4 = unique_ipv4()
+    spellings = [ipv4 if n % 2 else f"::ffff:{ipv4}" for n in range(limit + 1)]
+    statuses = [await spend_one(client, kind, address, bin_id) for address in spellings]
+    assert statuses == [counted] * limit + [429]
+    assert await spend_one(client, kind, unique_ipv4(), bin_id) == counted

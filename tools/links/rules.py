@@ -5,12 +5,14 @@ from __future__ import annotations
 import posixpath
 import re
 import secrets
+from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
 import ua_parser
 from werkzeug.urls import iri_to_uri
 
 from core.forms import ToolInputError
+from core.netaddr import normalize_host
 
 # No look-alikes: no 0/o, 1/l/i; lowercase only, so a code read aloud or retyped still works.
 ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -46,7 +48,7 @@ def clean_alias(alias: str) -> str:
     return alias
 
 
-def clean_target(url: str, own_host: str) -> str:
+def clean_target(url: str, own_hosts: Iterable[str]) -> str:
     """The target as a plain-ASCII http(s) URL; refuses other schemes and links to our own /s/ path."""
     url = url.strip()
     if re.search(r"[\s\x00-\x1f\x7f]", url):
@@ -65,27 +67,40 @@ def clean_target(url: str, own_host: str) -> str:
         raise ToolInputError("the host name is not valid", "target") from None
     if len(uri) > MAX_TARGET:
         raise ToolInputError(f"the address is longer than {MAX_TARGET} characters", "target")
-    if points_to_short_links(uri, own_host):
+    if points_to_short_links(uri, own_hosts):
         raise ToolInputError("a short link cannot point to another short link of this site", "target")
     return uri
 
 
-def points_to_short_links(uri: str, own_host: str) -> bool:
-    """True when the URL is on this site's host and its path (decoded, normalised) is under /s/."""
+def points_to_short_links(uri: str, own_hosts: Iterable[str]) -> bool:
+    """True when the URL is on one of this site's hosts ("name" matches any port, "name:port" that port) and
+    its path (decoded, normalised) is under /s/. Hosts compare as browsers resolve them: 127.1, 0x7f000001,
+    [::ffff:127.0.0.1] and 127.0.0.1. are all 127.0.0.1."""
     parts = urlsplit(uri)
-    default_port = {"http": 80, "https": 443}[parts.scheme.lower()]
-    try:
-        port = parts.port or default_port
-    except ValueError:
-        return False
-    own = urlsplit("//" + own_host)
-    own_port = own.port if own.port is not None else None
-    if (parts.hostname or "").rstrip(".") != (own.hostname or "").rstrip("."):
-        return False
-    if own_port is not None and own_port != port:
-        return False
     path = posixpath.normpath("/" + unquote(parts.path).lstrip("/"))
-    return (path + "/").startswith(SHORT_PATH)
+    if not (path + "/").startswith(SHORT_PATH):
+        return False
+    try:
+        host = normalize_host(parts.hostname or "")
+        port = parts.port or {"http": 80, "https": 443}[parts.scheme.lower()]
+    except ValueError:
+        return False  # no browser would open it, so it cannot lead back here
+    for own in [own_hosts] if isinstance(own_hosts, str) else own_hosts:
+        try:
+            own_host, own_port = split_host_port(own)
+            if normalize_host(own_host) == host and own_port in (None, port):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def split_host_port(host: str) -> tuple[str, int | None]:
+    """'name:8080' -> ('name', 8080); a bare IPv6 address ('::1', as configured names hold it) has no port."""
+    if host.count(":") > 1 and not host.startswith("["):
+        return host, None
+    parts = urlsplit("//" + host)
+    return parts.hostname or "", parts.port
 
 
 def referrer_host(referer: str | None) -> str | None:

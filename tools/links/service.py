@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from quart import request, url_for
+from quart import url_for
 
 from core.forms import ToolInputError
+from core.hosts import own_hosts
 from tools.links import rules, store
 from tools.links.schemas import LinkEdit, LinkInput, LinkOut, LinkSettings, LinkSummary
 
@@ -46,7 +47,7 @@ def checked_settings(data: LinkSettings | LinkEdit, fields: set[str]) -> dict:
         if name in changes and changes[name] is None:
             raise ToolInputError(f"{name} cannot be null", name)
     if "target" in changes:
-        changes["target"] = rules.clean_target(changes["target"], request.host)
+        changes["target"] = rules.clean_target(changes["target"], own_hosts())
     if changes.get("expires_at") is not None and changes["expires_at"] <= datetime.now(UTC):
         raise ToolInputError("the expiry time must be in the future", "expires_at")
     return changes
