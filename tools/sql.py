@@ -133,6 +133,8 @@ def format_sql(data: SqlInput, deadline: float | None = None, cancelled: threadi
             for statement_filter in stack.stmtprocess:
                 statement_filter.process(statement)
             parts.append(serializer.process(statement))
+        except MemoryError:  # the bounded executor's limit: stop, and say so
+            raise
         except Exception as exc:  # SQLParseError (sqlparse's DoS limits), RecursionError, or a sqlparse bug
             warnings.append(f"Statement {number} (line {line}) {failure(exc)}: it is shown with only the case changes.")
             tokens = [sql.Token(token_type, value) for token_type, value in lexer.tokenize(text)]

@@ -75,14 +75,14 @@ def convert(data: ConvertInput) -> ConvertOutput:
     """Read the input, then write it in the target format; raises ToolInputError naming the field."""
     try:
         value, read_notes = read(data.input, data.source_format)
-    except ToolInputError:
+    except (ToolInputError, MemoryError):  # MemoryError: the bounded executor's limit, reported as such
         raise
     except Exception as exc:  # a parser failing in a way this tool does not know yet: still no 500
         log.exception("reading %s failed", data.source_format)
         raise ToolInputError(f"The {NAMES[data.source_format]} could not be read: {exc}.") from None
     try:
         text, write_notes = write(value, data.target_format)
-    except ToolInputError:
+    except (ToolInputError, MemoryError):
         raise
     except Exception as exc:
         log.exception("writing %s failed", data.target_format)
