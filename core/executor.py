@@ -11,6 +11,7 @@ slot counts against the same deadline, so a request never waits longer than its 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import gc
 import os
 import pickle
@@ -113,6 +114,15 @@ def _vm_size() -> int:
     return 0
 
 
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this process when the thread that forked it ends (prctl PR_SET_PDEATHSIG)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # elsewhere RLIMIT_CPU is the backstop
+
+
 def _run(outcome: list, function: Callable, args: tuple, kwargs: dict) -> None:
     try:
         outcome[0] = ("ok", function(*args, **kwargs))
@@ -130,8 +140,12 @@ def _child(write_fd: int, function: Callable, args: tuple, kwargs: dict, limits:
     """In the forked child: limit ourselves, run, send (status, value) and exit without cleanup."""
     try:
         gc.freeze()  # the collector would otherwise write to (and so copy) every inherited page
-        for number in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
-            signal.signal(number, signal.SIG_DFL)  # workers ignore SIGTERM; a child must not
+        # Heroku sends SIGTERM to every process of the dyno at shutdown: like the workers, a child finishes
+        # its (time-limited) work, so the request it serves can still be answered. It dies with its worker.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for number in (signal.SIGINT, signal.SIGCHLD):
+            signal.signal(number, signal.SIG_DFL)
+        _die_with_parent()
         signal.set_wakeup_fd(-1)
         os.nice(CHILD_NICENESS)
         address_space = _vm_size() + limits.memory_bytes
@@ -295,7 +309,8 @@ async def _fork_and_wait(function: Callable, args: tuple, kwargs: dict, limits: 
         # No answer: the child died. Out of memory outside Python (a C or Rust allocation that aborts)
         # is by far the likeliest cause under RLIMIT_AS; anything else is a bug we should hear about.
         signalled = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
-        if signalled in (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS):
+        # SIGKILL that we did not send: the kernel's out-of-memory killer.
+        if signalled in (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGKILL):
             raise WorkLimitExceeded("memory", limits)
         if signalled == signal.SIGXCPU:
             raise WorkLimitExceeded("time", limits)
