@@ -1,5 +1,5 @@
 """Commands: `quart --app app create-user NAME`, `create-token NAME`, `list-tokens NAME`, `revoke-token NAME ID`,
-`set-password NAME`, `check-deploy`, `migrate`, `export`, `import FILE`."""
+`set-password NAME`, `check-deploy`, `migrate`, `export`, `import FILE`, `tool SLUG …`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from core import auth, backup
 from core.db import EXTENSION_KEY, DatabaseUnavailable, connect_with_retry
 from core.deploycheck import FAIL, WARN, check_deploy
 from core.migrate import upgrade_to_head
+from core.tool_cli import install_tool_command
 
 
 @asynccontextmanager
@@ -90,6 +91,7 @@ def install_backup_commands(app: Quart) -> None:
 
 def install_cli(app: Quart) -> None:
     install_backup_commands(app)
+    install_tool_command(app)
 
     @app.cli.command("create-user")
     @click.argument("name")

@@ -7,9 +7,10 @@ import socket
 import sqlite3
 
 import asyncpg
-from pydantic import ValidationError
-from quart import Quart, request
+from pydantic import BaseModel, ValidationError
+from quart import Quart, current_app, request
 from quart_schema import RequestSchemaValidationError
+from quart_schema.validation import QUART_SCHEMA_REQUEST_ATTRIBUTE
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
 from core.forms import FormTooLarge, ToolInputError, api_error, first_error, human_size
@@ -106,8 +107,44 @@ async def read_api_json() -> None:
         raise BadRequest(description="The request body is not valid JSON: it is nested too deeply.") from error
 
 
+def unknown_fields(model: type[BaseModel], body: object) -> list[str]:
+    """The keys of a JSON object that the model has no field (or alias) for."""
+    if not isinstance(body, dict):
+        return []
+    known = set(model.model_fields) | {f.alias for f in model.model_fields.values() if f.alias}
+    return [key for key in body if key not in known]
+
+
+async def refuse_unknown_fields():
+    """Strict API input: a JSON body naming a field the operation does not have is a 422 naming it.
+
+    pydantic ignores unknown fields, so {"from": "yaml"} to /api/convert silently converted from JSON.
+    """
+    if not (request.is_json and request.method in ("POST", "PUT", "PATCH")):
+        return None
+    view = current_app.view_functions.get(request.endpoint or "")
+    schema = getattr(view, QUART_SCHEMA_REQUEST_ATTRIBUTE, None)
+    if schema is None:
+        return None
+    model = schema[0]
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return None
+    try:
+        body = await request.get_json()
+    except BadRequest:
+        return None
+    extra = unknown_fields(model, body)
+    if not extra:
+        return None
+    names = ", ".join(extra[:10]) + (f" and {len(extra) - 10} more" if len(extra) > 10 else "")
+    expected = ", ".join(model.model_fields)
+    noun = "field" if len(extra) == 1 else "fields"
+    return api_error(f"Unknown {noun}: {names}. The fields are: {expected}.", extra[0], 422)
+
+
 def install_error_handlers(app: Quart) -> None:
     app.before_request(read_api_json)
+    app.before_request(refuse_unknown_fields)
 
     @app.errorhandler(RequestSchemaValidationError)
     async def invalid_request(error: RequestSchemaValidationError):

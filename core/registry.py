@@ -9,7 +9,7 @@ from functools import cached_property
 from types import ModuleType
 
 from jinja2.filters import do_urlencode
-from quart import Quart, current_app, request
+from quart import Blueprint, Quart, current_app, request
 
 import tools as tools_package
 
@@ -29,6 +29,9 @@ class Tool:
     # (label, query parameters) pairs: links that fill the form and show the result (the share-link GET).
     # Left out of the hash: a dict cannot be hashed.
     examples: tuple[tuple[str, dict[str, str | list[str]]], ...] = field(default=(), hash=False)
+    # What the tool does (core.operations.Operation): the platform makes its page, API and command line.
+    operations: tuple = field(default=(), hash=False)
+    own_page: bool = False  # the module serves /tools/<slug>/ itself; the platform makes only the API routes
 
     @property
     def page_url(self) -> str:
@@ -64,8 +67,17 @@ def import_tool_modules() -> list[ModuleType]:
 
 def tool_of(module: ModuleType) -> Tool:
     tool = getattr(module, "TOOL", None)
+    if isinstance(tool, Tool) and tool.operations and not hasattr(module, "bp"):
+        module.bp = Blueprint(tool.slug, module.__name__)  # once per process: the module is imported once
+    if isinstance(tool, Tool) and tool.operations and not getattr(module.bp, "operations_installed", False):
+        from core.operations import install_operations  # core.operations renders pages: core.render imports Tool
+
+        install_operations(module.bp, tool, page=not tool.own_page)
+        module.bp.operations_installed = True
     if not isinstance(tool, Tool) or not hasattr(module, "bp"):
-        raise RuntimeError(f"{module.__name__} must define TOOL = Tool(...) and a blueprint named bp")
+        raise RuntimeError(
+            f"{module.__name__} must define TOOL = Tool(...) with operations, or a TOOL and a blueprint named bp"
+        )
     if module.bp.name != tool.slug:
         raise RuntimeError(f"{module.__name__}: the blueprint must be named after the slug {tool.slug!r}")
     if tool.summary:

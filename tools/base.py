@@ -7,26 +7,10 @@ import unicodedata
 from functools import lru_cache
 
 from pydantic import BaseModel, Field
-from quart import Blueprint
-from quart_schema import validate_request, validate_response
 
-from core.forms import ToolInputError, read_form
+from core.forms import ToolInputError
+from core.operations import Operation
 from core.registry import Tool
-from core.render import render_tool, share_url
-
-TOOL = Tool(
-    slug="base",
-    title="Number base",
-    category="Encoding",
-    keywords=("binary", "octal", "decimal", "hexadecimal", "hex", "radix", "base 36", "two's complement", "bits"),
-    examples=(
-        ("255 to binary", {"input": "255", "from_base": "10", "to_base": "2"}),
-        ("0xdead_beef to decimal", {"input": "0xdead_beef", "from_base": "16", "to_base": "10"}),
-        ("−1 in two's complement", {"input": "-1", "from_base": "10", "to_base": "16"}),
-        ("Base 36 “zz”", {"input": "zz", "from_base": "36", "to_base": "10"}),
-    ),
-)
-bp = Blueprint("base", __name__)
 
 MAX_DIGITS = 10_000
 # Room for the sign, a prefix, underscores between all the digits and some surrounding spaces.
@@ -262,28 +246,26 @@ def bytes_of(pattern: str) -> list[str]:
     return [pattern[i : i + 8] for i in range(0, len(pattern), 8)]
 
 
-@bp.route("/tools/base/", methods=["GET", "POST"])
-async def page():
-    form = await read_form(BaseInput)
-    result = None
-    if form.data and form.data.input.strip():  # an emptied field is a blank form, not an error
-        try:
-            result = convert(form.data)
-        except ToolInputError as exc:
-            form = form._replace(errors={exc.field: exc.message})
-    return await render_tool(
-        TOOL,
-        form=form,
-        result=result,
-        base_name=base_name,
-        bytes_of=bytes_of,
-        share=share_url(TOOL.page_url, form.values) if result else None,
-    )
-
-
-@bp.post("/api/base")
-@validate_request(BaseInput)
-@validate_response(BaseOutput)
-async def api(data: BaseInput):
-    """Convert an integer between bases 2-36; also gives bases 2/8/10/16/36 and 8-64 bit two's complement."""
-    return convert(data)
+TOOL = Tool(
+    slug="base",
+    title="Number base",
+    category="Encoding",
+    keywords=("binary", "octal", "decimal", "hexadecimal", "hex", "radix", "base 36", "two's complement", "bits"),
+    examples=(
+        ("255 to binary", {"input": "255", "from_base": "10", "to_base": "2"}),
+        ("0xdead_beef to decimal", {"input": "0xdead_beef", "from_base": "16", "to_base": "10"}),
+        ("−1 in two's complement", {"input": "-1", "from_base": "10", "to_base": "16"}),
+        ("Base 36 “zz”", {"input": "zz", "from_base": "36", "to_base": "10"}),
+    ),
+    operations=(
+        Operation(
+            BaseInput,
+            convert,
+            BaseOutput,
+            primary="result",
+            summary="Convert an integer between bases 2-36; also in bases 2/8/10/16/36 and 8-64 bit two's complement.",
+            ready=lambda data: bool(data.input.strip()),  # an emptied field is a blank form, not an error
+            context=lambda form, result: {"base_name": base_name, "bytes_of": bytes_of},
+        ),
+    ),
+)

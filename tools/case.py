@@ -4,25 +4,10 @@ import unicodedata
 
 import regex
 from pydantic import BaseModel, Field
-from quart import Blueprint
-from quart_schema import validate_request
 
-from core.forms import read_form
+from core.operations import Operation
 from core.registry import Tool
-from core.render import render_tool, share_url
 
-TOOL = Tool(
-    slug="case",
-    title="Case",
-    category="Text",
-    keywords=("camel", "snake", "kebab", "slug", "title"),
-    examples=(
-        ("HTTPServerError", {"input": "HTTPServerError"}),
-        ("user_account_id", {"input": "user_account_id"}),
-        ("Crème brûlée recipe", {"input": "Crème brûlée recipe"}),
-    ),
-)
-bp = Blueprint("case", __name__)
 # Words: an acronym before a capitalised word ("HTTPServer"), a capitalised or lower word, digits.
 WORD = regex.compile(r"\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?\p{Ll}+|\p{Lu}+|\p{L}+|\d+")
 
@@ -46,16 +31,20 @@ def convert_case(text: str) -> dict[str, str]:
     }
 
 
-@bp.route("/tools/case/", methods=["GET", "POST"])
-async def page():
-    form = await read_form(CaseInput)
-    result = convert_case(form.data.input) if form.data else None
-    share = share_url(TOOL.page_url, form.values) if result else None
-    return await render_tool(TOOL, form=form, result=result, share=share)
-
-
-@bp.post("/api/case")
-@validate_request(CaseInput)
-async def api(data: CaseInput) -> dict[str, str]:
+def every_case(data: CaseInput) -> dict[str, str]:
     """The text in every case style at once."""
     return convert_case(data.input)
+
+
+TOOL = Tool(
+    slug="case",
+    title="Case",
+    category="Text",
+    keywords=("camel", "snake", "kebab", "slug", "title"),
+    examples=(
+        ("HTTPServerError", {"input": "HTTPServerError"}),
+        ("user_account_id", {"input": "user_account_id"}),
+        ("Crème brûlée recipe", {"input": "Crème brûlée recipe"}),
+    ),
+    operations=(Operation(CaseInput, every_case, primary="snake"),),
+)

@@ -1,0 +1,122 @@
+"""The tool contract: a tool declares its operations; the platform makes the rest, once for every tool.
+
+An operation is an input model, a pure `run` function and an output model, plus which output field is
+"the result" (its primary text, what a chained step passes on) and its limits. From that the platform
+makes the page (GET with a share-link query, POST without JavaScript, the htmx partial, field errors
+next to their fields), `POST /api/<slug>` (or `/api/<slug>/<name>`), the OpenAPI entry, the command
+line (`quart --app app tool …`) and execution: through the bounded executor when the operation's cost
+can grow faster than its input, in the event loop otherwise.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from quart import Blueprint
+from quart_schema import validate_request, validate_response
+
+from core.executor import Limits, default_limits, run_bounded
+from core.forms import FormInput, ToolInputError, read_form
+from core.render import render_tool, share_url
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One thing a tool does. `run(data)` is pure: the validated input model in, the output out."""
+
+    input: type[BaseModel]
+    run: Callable[[Any], Any]
+    output: type[BaseModel] | None = None  # for response validation and OpenAPI; None: what run returns
+    # The output's primary text: a field name, or a function of the output (and the input) giving the text.
+    primary: str | Callable[..., str] = "result"
+    name: str = ""  # "" for the tool's main operation (its page and /api/<slug>); else /api/<slug>/<name>
+    summary: str = ""  # the API's one-line description; the run function's docstring by default
+    bounded: bool = False  # run in the bounded executor: the cost can grow faster than the input
+    seconds: float | None = None  # its own time limit, when not the configured WORK_TIME_LIMIT_MS
+    output_bytes: int | None = None  # its own output cap, when not MAX_OUTPUT_BYTES
+    # The page runs the operation only when this holds for the input (e.g. not for a blank text box).
+    ready: Callable[[Any], bool] = field(default=lambda data: True, repr=False)
+    # More template variables for the page: context(form, result) -> dict.
+    context: Callable[[FormInput, Any], dict] | None = field(default=None, repr=False)
+    share_secret: tuple[str, ...] = ()  # fields never put in a share link (keys, secrets)
+
+    @property
+    def description(self) -> str:
+        return self.summary or inspect.getdoc(self.run) or ""
+
+    def limits(self) -> Limits:
+        limits = default_limits()
+        changes = {"seconds": self.seconds, "output_bytes": self.output_bytes}
+        return limits.replace(**{k: v for k, v in changes.items() if v is not None})
+
+    def primary_text(self, output: Any, data: BaseModel | None = None) -> str:
+        """The operation's result as one text: what a recipe passes on to its next step."""
+        if callable(self.primary):
+            params = inspect.signature(self.primary).parameters
+            return self.primary(output, data) if len(params) > 1 else self.primary(output)
+        value = output[self.primary] if isinstance(output, dict) else getattr(output, self.primary)
+        return value if isinstance(value, str) else str(value)
+
+
+async def execute(operation: Operation, data: BaseModel) -> Any:
+    """Run the operation on valid input: in the bounded executor, or here when its cost is linear."""
+    if operation.bounded:
+        return await run_bounded(operation.run, data, limits=operation.limits())
+    return operation.run(data)
+
+
+def api_path(slug: str, operation: Operation) -> str:
+    return f"/api/{slug}" + (f"/{operation.name}" if operation.name else "")
+
+
+def main_operation(operations: tuple[Operation, ...]) -> Operation:
+    return next(op for op in operations if not op.name)
+
+
+async def run_page(tool, operation: Operation, **extra):
+    """The tool's page: an empty form, or the form's input run (errors next to their fields)."""
+    form = await read_form(operation.input)
+    result = None
+    if form.data is not None and operation.ready(form.data):
+        try:
+            result = await execute(operation, form.data)
+        except ToolInputError as exc:
+            form = form._replace(errors={exc.field: exc.message})
+    context = operation.context(form, result) if operation.context else {}
+    share = share_url(tool.page_url, form.values, operation.share_secret) if result is not None else None
+    return await render_tool(tool, form=form, result=result, share=share, **context, **extra)
+
+
+def _page_view(tool, operation: Operation):
+    async def page():
+        return await run_page(tool, operation)
+
+    page.__name__ = "page"
+    page.__doc__ = f"The {tool.title} page."
+    return page
+
+
+def _api_view(tool, operation: Operation):
+    async def api(data):
+        return await execute(operation, data)
+
+    api.__name__ = "api" + (f"_{operation.name.replace('-', '_')}" if operation.name else "")
+    api.__doc__ = operation.description
+    view = validate_request(operation.input)(api)
+    if operation.output is not None:
+        view = validate_response(operation.output)(view)
+    return view
+
+
+def install_operations(bp: Blueprint, tool, *, page: bool = True) -> None:
+    """Add the tool's page and one API route per operation to its blueprint."""
+    operations = tool.operations
+    if page:
+        bp.add_url_rule(tool.page_url, "page", _page_view(tool, main_operation(operations)), methods=["GET", "POST"])
+    for operation in operations:
+        view = _api_view(tool, operation)
+        bp.add_url_rule(api_path(tool.slug, operation), view.__name__, view, methods=["POST"])
