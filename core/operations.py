@@ -43,6 +43,9 @@ class Operation:
     # More template variables for the page: context(form, result) -> dict.
     context: Callable[[FormInput, Any], dict] | None = field(default=None, repr=False)
     share_secret: tuple[str, ...] = ()  # fields never put in a share link (keys, secrets)
+    # A JSON body that works, for the docs and the test that runs every operation; the main operation
+    # falls back to the tool's first example.
+    example: dict | None = field(default=None, hash=False)
 
     @property
     def description(self) -> str:
@@ -60,6 +63,16 @@ class Operation:
             return self.primary(output, data) if len(params) > 1 else self.primary(output)
         value = output[self.primary] if isinstance(output, dict) else getattr(output, self.primary)
         return value if isinstance(value, str) else str(value)
+
+
+def example_body(tool, operation: Operation) -> dict:
+    """A valid JSON body for the operation: its own example, or (main operation) the tool's first example."""
+    if operation.example is not None:
+        return operation.example
+    if operation.name or not tool.examples:
+        return {}
+    values = {k: v for k, v in tool.examples[0][1].items()}
+    return operation.input.model_validate(values).model_dump(mode="json", exclude_defaults=True)
 
 
 async def execute(operation: Operation, data: BaseModel) -> Any:

@@ -1,0 +1,97 @@
+"""The tool contract: every operation of every tool has a page or API route, strict input and a command line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+
+import pytest
+
+from app import create_app
+from core.operations import api_path, example_body
+from core.registry import enabled_tools
+from tests.conftest import make_app
+
+APP = create_app({"SECRET_KEY": "x" * 40})
+OPERATIONS = [(tool, op) for tool in enabled_tools(APP) for op in tool.operations]
+IDS = [f"{tool.slug}/{op.name}" if op.name else tool.slug for tool, op in OPERATIONS]
+
+
+@pytest.fixture
+def cli_app(tmp_path, sqlite_template):
+    path = tmp_path / "mytools.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return make_app(f"sqlite:///{path}")
+
+
+def test_case_and_base_run_on_the_contract():
+    slugs = {tool.slug for tool, _ in OPERATIONS}
+    assert {"case", "base"} <= slugs
+
+
+@pytest.mark.parametrize(("tool", "operation"), OPERATIONS, ids=IDS)
+async def test_the_command_line_prints_exactly_the_api_answer(cli_app, tool, operation):
+    body = example_body(tool, operation)
+    async with cli_app.test_app():
+        response = await cli_app.test_client().post(api_path(tool.slug, operation), json=body)
+        api_answer = await response.get_data(as_text=True)
+    assert response.status_code == 200, api_answer
+    words = [tool.slug, *([operation.name] if operation.name else []), json.dumps(body)]
+    runner = cli_app.test_cli_runner()
+    result = await _in_thread(lambda: runner.invoke(args=["tool", *words]))
+    assert (result.exit_code, result.stdout) == (0, api_answer)
+    assert json.loads(result.stdout)  # the API's JSON, as it is
+
+
+async def _in_thread(function):
+    """The command runs its own event loop (asyncio.run): not on the test's."""
+    return await asyncio.to_thread(function)
+
+
+def test_the_command_line_reports_errors_on_stderr_with_exit_1(cli_app):
+    runner = cli_app.test_cli_runner()
+    result = runner.invoke(args=["tool", "base", '{"input": "zz", "from_base": 10}'])
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith("'z' at position 1 (counting from 1) is not a digit in decimal (digits 0-9)")
+    assert result.stdout == ""
+    unknown = runner.invoke(args=["tool", "case", '{"inpt": "x"}'])
+    assert (unknown.exit_code, unknown.stderr.strip().splitlines()[-1]) == (
+        1,
+        "Unknown field: inpt. The fields are: input.",
+    )
+    missing = runner.invoke(args=["tool", "nosuchtool", "{}"])
+    assert missing.exit_code != 0 and "no tool 'nosuchtool'" in missing.output
+
+
+def test_the_command_alone_lists_every_operation(cli_app):
+    result = cli_app.test_cli_runner().invoke(args=["tool"])
+    assert result.exit_code == 0
+    listed = {line.split()[0] for line in result.stdout.splitlines()}
+    assert listed == {tool.slug for tool, _ in OPERATIONS}
+    assert "case                     The text in every case style at once." in result.stdout.splitlines()
+
+
+def test_the_command_reads_json_on_stdin(cli_app):
+    result = cli_app.test_cli_runner().invoke(args=["tool", "case"], input='{"input": "Hello World"}')
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["snake"] == "hello_world"
+
+
+@pytest.mark.parametrize(("tool", "operation"), OPERATIONS, ids=IDS)
+async def test_unknown_api_fields_are_refused_by_name(tool_client, tool, operation):
+    body = {**example_body(tool, operation), "no_such_field": 1}
+    response = await tool_client.post(api_path(tool.slug, operation), json=body)
+    assert response.status_code == 422
+    error = (await response.get_json())["error"]
+    assert error["field"] == "no_such_field"
+    assert error["message"].startswith("Unknown field: no_such_field. The fields are: ")
+
+
+async def test_convert_names_a_misspelt_field_instead_of_converting_from_json(tool_client):
+    response = await tool_client.post("/api/convert", json={"input": "a: 1", "from": "yaml"})
+    assert response.status_code == 422
+    assert (await response.get_json())["error"] == {
+        "field": "from",
+        "message": "Unknown field: from. The fields are: input, source_format, target_format.",
+    }
