@@ -20,6 +20,7 @@ from quart import Blueprint
 from quart_schema import validate_request, validate_response
 
 from core.executor import Limits, default_limits, run_bounded
+from core.form_fields import form_fields
 from core.forms import FormInput, ToolInputError, read_form
 from core.render import render_tool, share_url
 
@@ -101,7 +102,8 @@ async def run_page(tool, operation: Operation, **extra):
             form = form._replace(errors={exc.field: exc.message})
     context = operation.context(form, result) if operation.context else {}
     share = share_url(tool.page_url, form.values, operation.share_secret) if result is not None else None
-    return await render_tool(tool, form=form, result=result, share=share, **context, **extra)
+    fields = form_fields(operation.input)
+    return await render_tool(tool, form=form, result=result, share=share, input_fields=fields, **context, **extra)
 
 
 def _page_view(tool, operation: Operation):

@@ -53,7 +53,8 @@ async def render_tool(tool: Tool, status: int | None = None, **context):
     if status is None:
         form = context.get("form")
         status = 422 if form is not None and form.errors else 200
-    name = f"{tool.slug}/_result.html" if is_htmx() else f"{tool.slug}/index.html"
+    # A tool without a page template of its own gets the generic one, its form drawn from its input model.
+    name = f"{tool.slug}/_result.html" if is_htmx() else [f"{tool.slug}/index.html", "tool_page.html"]
     response = await make_response(await render_template(name, **context), status)
     response.vary.add("HX-Request")
     return response

@@ -13,7 +13,7 @@ WORD = regex.compile(r"\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?\p{Ll}+|\p{Lu}+|\p{L}+|\d+
 
 
 class CaseInput(BaseModel):
-    input: str = Field(max_length=100_000, description="Text or identifier to convert.")
+    input: str = Field(max_length=100_000, title="Text or identifier", description="Any words or an identifier.")
 
 
 def convert_case(text: str) -> dict[str, str]:
