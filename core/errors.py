@@ -9,7 +9,7 @@ import sqlite3
 import asyncpg
 from pydantic import BaseModel, ValidationError
 from quart import Quart, current_app, request
-from quart_schema import RequestSchemaValidationError
+from quart_schema import DataSource, RequestSchemaValidationError
 from quart_schema.validation import QUART_SCHEMA_REQUEST_ATTRIBUTE
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
@@ -126,8 +126,8 @@ async def refuse_unknown_fields():
     schema = getattr(view, QUART_SCHEMA_REQUEST_ATTRIBUTE, None)
     if schema is None:
         return None
-    model = schema[0]
-    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+    model, source = schema
+    if source != DataSource.JSON or not (isinstance(model, type) and issubclass(model, BaseModel)):
         return None
     try:
         body = await request.get_json()
