@@ -8,51 +8,15 @@ import time
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from quart import Blueprint
-from quart_schema import validate_request, validate_response
 from sqlparse import filters, formatter, lexer, sql
 from sqlparse.engine import StatementSplitter, grouping
 from sqlparse.engine.filter_stack import FilterStack
 from sqlparse.exceptions import SQLParseError
 
-from core.executor import default_limits, run_bounded
-from core.forms import ToolInputError, api_error, read_form
+from core.forms import ToolInputError
+from core.operations import Operation
 from core.registry import Tool
-from core.render import render_tool, share_url
 
-TOOL = Tool(
-    slug="sql",
-    title="SQL formatter",
-    category="Data",
-    keywords=("sql", "format", "beautify", "pretty print", "sqlparse", "indent", "uppercase keywords"),
-    examples=(
-        (
-            "Re-indent, upper-case keywords",
-            {
-                "input": "select id, name from users where active = 1 and created_at > '2024-01-01' order by name",
-                "keyword_case": "upper",
-                "reindent": "true",
-            },
-        ),
-        (
-            "Strip comments",
-            {
-                "input": "-- big orders\nSELECT * FROM orders /* all columns */ WHERE total > 100;",
-                "strip_comments": "true",
-            },
-        ),
-        (
-            "Two statements, spaced operators",
-            {
-                "input": "insert into t (a,b) values (1,2); update t set a=a+1 where b=2;",
-                "keyword_case": "upper",
-                "reindent": "true",
-                "use_space_around_operators": "true",
-            },
-        ),
-    ),
-)
-bp = Blueprint("sql", __name__)
 log = logging.getLogger(__name__)
 
 MAX_INPUT = 1_000_000
@@ -79,12 +43,6 @@ class SqlOutput(BaseModel):
     warnings: list[str] = Field(description="Statements sqlparse could not fully format, and why.")
 
 
-class Formatted(BaseModel):
-    result: str
-    statements: int
-    warnings: list[str]
-
-
 def sqlparse_options(data: SqlInput) -> dict:
     """The sqlparse.format() keyword arguments for the input ("unchanged" is sqlparse's None)."""
     return {
@@ -106,7 +64,7 @@ def failure(exc: Exception) -> str:
     return f"made sqlparse fail ({type(exc).__name__})"
 
 
-def format_sql(data: SqlInput, deadline: float | None = None, cancelled: threading.Event | None = None) -> Formatted:
+def format_sql(data: SqlInput, deadline: float | None = None, cancelled: threading.Event | None = None) -> SqlOutput:
     """sqlparse.format(), statement by statement, so one statement sqlparse cannot group does not lose
     the rest, and so the work can stop at a deadline (time.monotonic()) or when `cancelled` is set."""
     stack = formatter.build_filter_stack(FilterStack(), formatter.validate_options(sqlparse_options(data)))
@@ -140,47 +98,57 @@ def format_sql(data: SqlInput, deadline: float | None = None, cancelled: threadi
             tokens = [sql.Token(token_type, value) for token_type, value in lexer.tokenize(text)]
             parts.append(serializer.process(sql.Statement(tokens)))
         line += text.count("\n")
-    return Formatted(result="".join(parts), statements=count, warnings=warnings)
+    return SqlOutput(result="".join(parts), statements=count, warnings=warnings)
 
 
-def format_in_time(data: SqlInput, seconds: float) -> Formatted:
-    """format_sql, giving up gracefully (the rest unformatted) before the executor's hard limit."""
-    return format_sql(data, time.monotonic() + seconds, threading.Event())
-
-
-async def run(data: SqlInput) -> Formatted:
-    """format_sql in the bounded executor: past TIME_LIMIT the statements left are shown unformatted, and
-    the child is killed at the executor's limit should one statement run on."""
-    limits = default_limits()
-    limits = limits.replace(seconds=max(limits.seconds, TIME_LIMIT + 2))
-    return await run_bounded(format_in_time, data, TIME_LIMIT, limits=limits)
-
-
-@bp.route("/tools/sql/", methods=["GET", "POST"])
-async def page():
-    form = await read_form(SqlInput)
-    result = None
-    if form.data and form.data.input.strip():
-        try:
-            result = await run(form.data)
-        except ToolInputError as exc:
-            form = form._replace(errors={exc.field: exc.message})
-    return await render_tool(
-        TOOL,
-        form=form,
-        result=result,
-        fresh=not form.values,
-        share=share_url(TOOL.page_url, form.values) if result else None,
-    )
-
-
-@bp.post("/api/sql")
-@validate_request(SqlInput)
-@validate_response(SqlOutput)
-async def api(data: SqlInput):
+def format_in_time(data: SqlInput) -> SqlOutput:
     """Format SQL with sqlparse (non-validating: invalid SQL is formatted as well as possible)."""
-    try:
-        formatted = await run(data)
-    except ToolInputError as exc:
-        return api_error(exc.message, exc.field, 422)
-    return SqlOutput(**formatted.model_dump())
+    # Past TIME_LIMIT the statements left are shown unformatted, well before the executor's hard limit.
+    return format_sql(data, time.monotonic() + TIME_LIMIT, threading.Event())
+
+
+TOOL = Tool(
+    slug="sql",
+    title="SQL formatter",
+    category="Data",
+    keywords=("sql", "format", "beautify", "pretty print", "sqlparse", "indent", "uppercase keywords"),
+    examples=(
+        (
+            "Re-indent, upper-case keywords",
+            {
+                "input": "select id, name from users where active = 1 and created_at > '2024-01-01' order by name",
+                "keyword_case": "upper",
+                "reindent": "true",
+            },
+        ),
+        (
+            "Strip comments",
+            {
+                "input": "-- big orders\nSELECT * FROM orders /* all columns */ WHERE total > 100;",
+                "strip_comments": "true",
+            },
+        ),
+        (
+            "Two statements, spaced operators",
+            {
+                "input": "insert into t (a,b) values (1,2); update t set a=a+1 where b=2;",
+                "keyword_case": "upper",
+                "reindent": "true",
+                "use_space_around_operators": "true",
+            },
+        ),
+    ),
+    operations=(
+        Operation(
+            SqlInput,
+            format_in_time,
+            SqlOutput,
+            primary="result",
+            bounded=True,
+            # The child is killed at the executor's limit only should one statement run on past TIME_LIMIT.
+            adjust_limits=lambda limits: limits.replace(seconds=max(limits.seconds, TIME_LIMIT + 2)),
+            ready=lambda data: bool(data.input.strip()),
+            context=lambda form, result: {"fresh": not form.values},
+        ),
+    ),
+)

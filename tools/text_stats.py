@@ -7,29 +7,9 @@ from collections import Counter
 
 import regex
 from pydantic import BaseModel, Field
-from quart import Blueprint
-from quart_schema import validate_request, validate_response
 
-from core.executor import run_bounded
-from core.forms import ToolInputError, read_form
+from core.operations import Operation
 from core.registry import Tool
-from core.render import render_tool, share_url
-
-TOOL = Tool(
-    slug="text-stats",
-    title="Text statistics",
-    category="Text",
-    keywords=("count", "characters", "words", "lines", "bytes", "graphemes", "reading time", "word frequency"),
-    examples=(
-        ("A short text", {"input": "Dr. Smith arrived at 9. She said it's well-known!\n\nThen she left. Why?"}),
-        ("Emoji and CJK", {"input": "👍🏽 café 日本語のテキスト"}),
-        (
-            "Top words with stop words",
-            {"input": "the cat and the hat and the bat sat on the mat", "include_stop_words": "true"},
-        ),
-    ),
-)
-bp = Blueprint("text-stats", __name__)
 
 MAX_INPUT = 1_000_000
 TOP_WORDS = 10
@@ -174,27 +154,37 @@ def text_stats(text: str, include_stop_words: bool = False) -> TextStatsOutput:
     )
 
 
-@bp.route("/tools/text-stats/", methods=["GET", "POST"])
-async def page():
-    form = await read_form(TextStatsInput)
-    result = None
-    if form.data:
-        try:
-            result = await run_bounded(text_stats, form.data.input, form.data.include_stop_words)
-        except ToolInputError as exc:
-            form = form._replace(errors={exc.field: exc.message})
-    return await render_tool(
-        TOOL,
-        form=form,
-        result=result,
-        words_per_minute=WORDS_PER_MINUTE,
-        share=share_url(TOOL.page_url, form.values) if result and form.data.input else None,
-    )
-
-
-@bp.post("/api/text-stats")
-@validate_request(TextStatsInput)
-@validate_response(TextStatsOutput)
-async def api(data: TextStatsInput) -> TextStatsOutput:
+def measure(data: TextStatsInput) -> TextStatsOutput:
     """Count characters (code points and graphemes), bytes, words, lines, sentences, paragraphs; top words."""
-    return await run_bounded(text_stats, data.input, data.include_stop_words)
+    return text_stats(data.input, data.include_stop_words)
+
+
+def summary(output: TextStatsOutput) -> str:
+    """One line: "12 words, 60 characters, 2 lines, about 1 min"."""
+    counts = {"word": output.words, "character": output.characters, "line": output.lines}
+    said = [f"{n} {noun}" + ("" if n == 1 else "s") for noun, n in counts.items()]
+    return ", ".join([*said, output.reading_time])
+
+
+def page_context(form, result) -> dict:
+    # An empty text has statistics (all zero), but a link to an empty form is not worth offering.
+    return {"words_per_minute": WORDS_PER_MINUTE} | ({} if form.data and form.data.input else {"share": None})
+
+
+TOOL = Tool(
+    slug="text-stats",
+    title="Text statistics",
+    category="Text",
+    keywords=("count", "characters", "words", "lines", "bytes", "graphemes", "reading time", "word frequency"),
+    examples=(
+        ("A short text", {"input": "Dr. Smith arrived at 9. She said it's well-known!\n\nThen she left. Why?"}),
+        ("Emoji and CJK", {"input": "👍🏽 café 日本語のテキスト"}),
+        (
+            "Top words with stop words",
+            {"input": "the cat and the hat and the bat sat on the mat", "include_stop_words": "true"},
+        ),
+    ),
+    operations=(
+        Operation(TextStatsInput, measure, TextStatsOutput, primary=summary, bounded=True, context=page_context),
+    ),
+)

@@ -6,50 +6,13 @@ import logging
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from quart import Blueprint
-from quart_schema import validate_request, validate_response
 
-from core.executor import run_bounded
-from core.forms import ToolInputError, read_form
+from core.forms import ToolInputError
+from core.operations import Operation
 from core.registry import Tool
-from core.render import render_tool, share_url
 from tools.convert.readers import read
 from tools.convert.writers import NAMES, write
 
-TOOL = Tool(
-    slug="convert",
-    title="Data converter",
-    category="Data",
-    keywords=("json", "yaml", "toml", "xml", "csv", "convert", "transform"),
-    examples=(
-        (
-            "JSON to YAML",
-            {
-                "input": '{"name": "mytools", "ports": [8000, 8001], "debug": false}',
-                "source_format": "json",
-                "target_format": "yaml",
-            },
-        ),
-        (
-            "YAML to TOML",
-            {
-                "input": "title: Example\nowner:\n  name: Tom\n  dob: 1979-05-27\n",
-                "source_format": "yaml",
-                "target_format": "toml",
-            },
-        ),
-        ("CSV to JSON", {"input": "id,name\n1,Ada\n2,Grace\n", "source_format": "csv", "target_format": "json"}),
-        (
-            "XML to JSON",
-            {
-                "input": '<note id="7"><to>Ada</to><body>Hi!</body></note>',
-                "source_format": "xml",
-                "target_format": "json",
-            },
-        ),
-    ),
-)
-bp = Blueprint("convert", __name__)
 log = logging.getLogger(__name__)
 
 # 1 MB: also the guard against YAML documents that are slow to parse (aliases are counted separately).
@@ -97,28 +60,49 @@ def convert(data: ConvertInput) -> ConvertOutput:
     )
 
 
-@bp.route("/tools/convert/", methods=["GET", "POST"])
-async def page():
-    form = await read_form(ConvertInput)
-    result = None
-    if form.data and form.data.input.strip():
-        try:
-            result = await run_bounded(convert, form.data)
-        except ToolInputError as exc:
-            form = form._replace(errors={exc.field: exc.message})
-    return await render_tool(
-        TOOL,
-        form=form,
-        result=result,
-        names=NAMES,
-        formats=FORMATS,
-        share=share_url(TOOL.page_url, form.values) if result else None,
-    )
-
-
-@bp.post("/api/convert")
-@validate_request(ConvertInput)
-@validate_response(ConvertOutput)
-async def api(data: ConvertInput):
-    """Convert data between JSON, YAML, TOML, XML and CSV; notes say what the target format could not keep."""
-    return await run_bounded(convert, data)
+TOOL = Tool(
+    slug="convert",
+    title="Data converter",
+    category="Data",
+    keywords=("json", "yaml", "toml", "xml", "csv", "convert", "transform"),
+    examples=(
+        (
+            "JSON to YAML",
+            {
+                "input": '{"name": "mytools", "ports": [8000, 8001], "debug": false}',
+                "source_format": "json",
+                "target_format": "yaml",
+            },
+        ),
+        (
+            "YAML to TOML",
+            {
+                "input": "title: Example\nowner:\n  name: Tom\n  dob: 1979-05-27\n",
+                "source_format": "yaml",
+                "target_format": "toml",
+            },
+        ),
+        ("CSV to JSON", {"input": "id,name\n1,Ada\n2,Grace\n", "source_format": "csv", "target_format": "json"}),
+        (
+            "XML to JSON",
+            {
+                "input": '<note id="7"><to>Ada</to><body>Hi!</body></note>',
+                "source_format": "xml",
+                "target_format": "json",
+            },
+        ),
+    ),
+    operations=(
+        Operation(
+            ConvertInput,
+            convert,
+            ConvertOutput,
+            primary="result",
+            summary="Convert data between JSON, YAML, TOML, XML and CSV; notes say what the target format could not "
+            "keep.",
+            bounded=True,
+            ready=lambda data: bool(data.input.strip()),
+            context=lambda form, result: {"names": NAMES, "formats": FORMATS},
+        ),
+    ),
+)

@@ -6,11 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 from quart import Blueprint, request
-from quart_schema import validate_request, validate_response
 
 from core.forms import FormInput, ToolInputError, field_errors, read_form
+from core.operations import Operation
 from core.registry import Tool
-from core.render import render_tool, share_url
 from tools.password.generators import (
     CLASSES,
     LOOKALIKES,
@@ -21,19 +20,7 @@ from tools.password.generators import (
 )
 from tools.password.strength import SCENARIOS, ZXCVBN_MAX_LENGTH, Strength, estimate
 
-TOOL = Tool(
-    slug="password",
-    title="Password",
-    category="Generators",
-    keywords=("passphrase", "diceware", "eff", "token", "secret", "random", "entropy", "strength", "zxcvbn"),
-    examples=(
-        ("16 characters, no lookalikes", {"mode": "password", "length": "16", "exclude_lookalikes": "true"}),
-        ("32 letters and digits", {"mode": "password", "length": "32", "symbols": "false"}),
-        ("6-word passphrase", {"mode": "passphrase", "words": "6", "separator": "-", "capitalize": "true"}),
-        ("256-bit hex token", {"mode": "token", "token_bytes": "32", "token_format": "hex"}),
-    ),
-)
-bp = Blueprint("password", __name__)
+bp = Blueprint("password", __name__)  # for never_cache; the platform adds the page and API
 
 Mode = Literal["password", "passphrase", "token", "check"]
 MODES = {"password": "Password", "passphrase": "Passphrase", "token": "Token", "check": "Check strength"}
@@ -140,34 +127,43 @@ async def never_cache(response):
     return response
 
 
-@bp.route("/tools/password/", methods=["GET", "POST"])
-async def page():
-    form = await read_password_form()
-    result = None
-    if form.data:
-        try:
-            result = run(form.data)
-        except ToolInputError as exc:
-            form = form._replace(errors={exc.field: exc.message})
+def primary_text(output: PasswordOutput) -> str:
+    """The generated value, or for a check the strength in words."""
+    return output.value if output.value is not None else output.strength.label
+
+
+def page_context(form: FormInput, result: PasswordOutput | None) -> dict:
     mode = form.values.get("mode") if form.values.get("mode") in MODES else "password"
     # A link reproduces the settings (a new random value each time); a checked password never goes in one.
-    share = share_url(TOOL.page_url, form.values, secret_fields=("input",)) if result and mode != "check" else None
-    return await render_tool(
-        TOOL,
-        form=form,
-        result=result,
-        mode=mode,
-        modes=MODES,
-        scenarios=SCENARIOS,
-        lookalikes=LOOKALIKES,
-        max_checked=ZXCVBN_MAX_LENGTH,
-        share=share,
-    )
+    context = {"mode": mode, "modes": MODES, "scenarios": SCENARIOS, "lookalikes": LOOKALIKES}
+    context["max_checked"] = ZXCVBN_MAX_LENGTH
+    if mode == "check":
+        context["share"] = None
+    return context
 
 
-@bp.post("/api/password")
-@validate_request(PasswordInput)
-@validate_response(PasswordOutput)
-async def api(data: PasswordInput):
-    """Generate a password, passphrase or token with its entropy, or estimate a password's strength (mode=check)."""
-    return run(data)
+TOOL = Tool(
+    slug="password",
+    title="Password",
+    category="Generators",
+    keywords=("passphrase", "diceware", "eff", "token", "secret", "random", "entropy", "strength", "zxcvbn"),
+    examples=(
+        ("16 characters, no lookalikes", {"mode": "password", "length": "16", "exclude_lookalikes": "true"}),
+        ("32 letters and digits", {"mode": "password", "length": "32", "symbols": "false"}),
+        ("6-word passphrase", {"mode": "passphrase", "words": "6", "separator": "-", "capitalize": "true"}),
+        ("256-bit hex token", {"mode": "token", "token_bytes": "32", "token_format": "hex"}),
+    ),
+    operations=(
+        Operation(
+            PasswordInput,
+            run,
+            PasswordOutput,
+            primary=primary_text,
+            summary="Generate a password, passphrase or token with its entropy, or estimate a password's strength "
+            "(mode=check).",
+            form=read_password_form,
+            context=page_context,
+            share_secret=("input",),
+        ),
+    ),
+)

@@ -6,11 +6,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 from quart import Blueprint, Response, request
-from quart_schema import validate_request, validate_response
 
-from core.forms import FormInput, ToolInputError, api_error, field_errors, read_form
+from core.forms import FormInput, ToolInputError, field_errors, read_form
+from core.operations import Operation, run_page
 from core.registry import Tool
-from core.render import render_tool, share_url
+from core.render import render_tool
 from tools.qr.codes import (
     MAX_INPUT,
     describe,
@@ -23,17 +23,7 @@ from tools.qr.codes import (
     wifi_payload,
 )
 
-TOOL = Tool(
-    slug="qr",
-    title="QR code",
-    category="Generators",
-    keywords=("qrcode", "qr code", "barcode", "wifi", "wi-fi", "svg", "png", "url"),
-    examples=(
-        ("A URL", {"kind": "url", "input": "https://example.com/"}),
-        ("Text, high error correction", {"kind": "text", "input": "Hello from mytools!", "level": "H"}),
-        ("Open Wi-Fi network", {"kind": "wifi", "ssid": "Café Guest", "security": "nopass"}),
-    ),
-)
+# The page (its result masks a Wi-Fi password) and the downloads are this module's; the platform adds the API.
 bp = Blueprint("qr", __name__)
 
 LEVELS = {"L": "L (~7 % damage)", "M": "M (~15 %)", "Q": "Q (~25 %)", "H": "H (~30 %)"}
@@ -119,17 +109,15 @@ async def read_qr_form() -> FormInput:
         return FormInput(None, values, field_errors(exc), form.fields)
 
 
-async def respond(form: FormInput, result: dict | None):
+def page_context(form: FormInput, result: dict | None) -> dict:
     kind = form.values.get("kind") or "text"
-    shareable = result and (kind != "wifi" or form.data.security == "nopass")
-    return await render_tool(
-        TOOL,
-        form=form,
-        result=result,
-        levels=LEVELS,
-        security_labels=SECURITY,
-        share=share_url(TOOL.page_url, form.values, secret_fields=("wifi_password",)) if shareable else None,
-    )
+    shareable = result and (kind != "wifi" or form.data.security == "nopass")  # a link would need the password
+    return {"levels": LEVELS, "security_labels": SECURITY, **({} if shareable else {"share": None})}
+
+
+# The page's own operation: its form (the kind's fields, no Wi-Fi password from a URL) and result (the
+# password masked, an inline SVG, no PNG) are not the API's.
+PAGE = Operation(QrInput, page_result, form=read_qr_form, context=page_context, share_secret=("wifi_password",))
 
 
 @bp.after_request
@@ -141,14 +129,7 @@ async def never_cache(response):
 
 @bp.route("/tools/qr/", methods=["GET", "POST"])
 async def page():
-    form = await read_qr_form()
-    result = None
-    if form.data:
-        try:
-            result = page_result(form.data)
-        except ToolInputError as exc:
-            form = form._replace(errors={exc.field: exc.message})
-    return await respond(form, result)
+    return await run_page(TOOL, PAGE)
 
 
 @bp.route("/tools/qr/download.<any(svg, png):image_format>", methods=["GET", "POST"])
@@ -163,7 +144,7 @@ async def download(image_format: str):
         except ToolInputError as exc:
             form = form._replace(errors={exc.field: exc.message})
     if form.errors:
-        return await respond(form, None)
+        return await render_tool(TOOL, form=form, result=None, **page_context(form, None))
     title = describe(form.data.kind, form.data.input, form.data.ssid)
     if image_format == "svg":
         body, mimetype = svg_file(code, title, form.data.scale), "image/svg+xml"
@@ -173,15 +154,9 @@ async def download(image_format: str):
     return Response(body, mimetype=mimetype, headers=headers)
 
 
-@bp.post("/api/qr")
-@validate_request(QrInput)
-@validate_response(QrOutput)
-async def api(data: QrInput):
+def make(data: QrInput) -> QrOutput:
     """Make a QR code from text, a URL or Wi-Fi settings; returns the payload, SVG text and a base64 PNG."""
-    try:
-        payload, code = build(data)
-    except ToolInputError as exc:
-        return api_error(exc.message, exc.field, 422)
+    payload, code = build(data)
     return QrOutput(
         payload=payload,
         version=code.version,
@@ -191,3 +166,18 @@ async def api(data: QrInput):
         svg=svg_image(code, describe(data.kind, data.input, data.ssid), data.scale),
         png_base64=png_base64(code, data.scale),
     )
+
+
+TOOL = Tool(
+    slug="qr",
+    title="QR code",
+    category="Generators",
+    keywords=("qrcode", "qr code", "barcode", "wifi", "wi-fi", "svg", "png", "url"),
+    examples=(
+        ("A URL", {"kind": "url", "input": "https://example.com/"}),
+        ("Text, high error correction", {"kind": "text", "input": "Hello from mytools!", "level": "H"}),
+        ("Open Wi-Fi network", {"kind": "wifi", "ssid": "Café Guest", "security": "nopass"}),
+    ),
+    operations=(Operation(QrInput, make, QrOutput, primary="svg"),),
+    own_page=True,
+)

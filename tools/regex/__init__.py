@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from quart import Blueprint
-from quart_schema import validate_request, validate_response
-
-from core.executor import run_bounded
-from core.forms import ToolInputError, read_form
+from core.forms import FormInput, read_form
+from core.operations import Operation
 from core.registry import Tool
-from core.render import render_tool, share_url
 from tools.regex.engine import (
     FLAGS,
     MAX_LISTED,
@@ -17,6 +13,33 @@ from tools.regex.engine import (
     highlight,
     run_regex,
 )
+
+FLAG_LETTERS = {"IGNORECASE": "i", "MULTILINE": "m", "DOTALL": "s", "VERBOSE": "x", "ASCII": "a"}
+
+
+async def read_regex_form() -> FormInput:
+    """The form, where an empty replacement box means no substitution (in the API, "" removes the matches)."""
+    form = await read_form(RegexInput)
+    if form.data is not None and form.data.replacement == "":
+        form = form._replace(data=form.data.model_copy(update={"replacement": None}))
+    return form
+
+
+def primary_text(output: RegexOutput) -> str:
+    """The text after the substitution, or else the matched texts one per line."""
+    if output.substitution is not None:
+        return output.substitution
+    return "\n".join(match.text for match in output.matches)
+
+
+def page_context(form: FormInput, result: RegexOutput | None) -> dict:
+    return {
+        "segments": highlight(form.data.input, result.matches) if result else None,
+        "flag_names": list(FLAGS),
+        "flag_letters": FLAG_LETTERS,
+        "max_listed": MAX_LISTED,
+    }
+
 
 TOOL = Tool(
     slug="regex",
@@ -48,46 +71,17 @@ TOOL = Tool(
             },
         ),
     ),
+    operations=(
+        Operation(
+            RegexInput,
+            run_regex,
+            RegexOutput,
+            primary=primary_text,
+            summary="Run a Python regular expression: matches with numbered and named groups, and an optional "
+            "re.sub result.",
+            bounded=True,
+            form=read_regex_form,
+            context=page_context,
+        ),
+    ),
 )
-bp = Blueprint("regex", __name__)
-
-FLAG_LETTERS = {"IGNORECASE": "i", "MULTILINE": "m", "DOTALL": "s", "VERBOSE": "x", "ASCII": "a"}
-
-
-async def run_in_thread(data: RegexInput) -> RegexOutput:
-    # The engine releases the GIL while it matches (concurrent=True), so a slow pattern does not hold up
-    # the other requests of this worker for the second it may take.
-    return await run_bounded(run_regex, data)
-
-
-@bp.route("/tools/regex/", methods=["GET", "POST"])
-async def page():
-    form = await read_form(RegexInput)
-    result = segments = None
-    if form.data:
-        data = form.data
-        if data.replacement == "":
-            data = data.model_copy(update={"replacement": None})  # the form's empty box: no substitution
-        try:
-            result = await run_in_thread(data)
-            segments = highlight(data.input, result.matches)
-        except ToolInputError as exc:
-            form = form._replace(errors={exc.field: exc.message})
-    return await render_tool(
-        TOOL,
-        form=form,
-        result=result,
-        segments=segments,
-        flag_names=list(FLAGS),
-        flag_letters=FLAG_LETTERS,
-        max_listed=MAX_LISTED,
-        share=share_url(TOOL.page_url, form.values) if result else None,
-    )
-
-
-@bp.post("/api/regex")
-@validate_request(RegexInput)
-@validate_response(RegexOutput)
-async def api(data: RegexInput):
-    """Run a Python regular expression: matches with numbered and named groups, and an optional re.sub result."""
-    return await run_in_thread(data)

@@ -3,27 +3,11 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, Field, field_validator
-from quart import Blueprint
-from quart_schema import validate_request, validate_response
 
-from core.forms import ToolInputError, read_form
+from core.operations import Operation
 from core.registry import Tool
-from core.render import render_tool, share_url
+from core.render import share_url
 from tools.subnet.calc import MAX_SPLIT_ROWS, SubnetResult, calculate
-
-TOOL = Tool(
-    slug="subnet",
-    title="Subnet calculator",
-    category="Network",
-    keywords=("cidr", "ip", "ipv4", "ipv6", "netmask", "wildcard", "broadcast", "prefix", "network", "rfc 1918"),
-    examples=(
-        ("Home network /24", {"input": "192.168.1.10/24", "contains": "192.168.1.200"}),
-        ("Split 10.0.0.0/16 in 4", {"input": "10.0.0.0/16", "split": "4"}),
-        ("Address and netmask", {"input": "172.16.5.4/255.255.240.0"}),
-        ("IPv6 documentation prefix", {"input": "2001:db8::/32", "contains": "2001:db8:1::1"}),
-    ),
-)
-bp = Blueprint("subnet", __name__)
 
 MAX_SPLIT = 2**32
 
@@ -58,28 +42,36 @@ def run(data: SubnetInput) -> SubnetResult:
     return calculate(data.input, data.contains, data.split)
 
 
-@bp.route("/tools/subnet/", methods=["GET", "POST"])
-async def page():
-    form = await read_form(SubnetInput)
-    result = None
-    if form.data:
-        try:
-            result = run(form.data)
-        except ToolInputError as exc:
-            form = form._replace(errors={exc.field: exc.message})
+def summary(result: SubnetResult) -> str:
+    """One line: "192.168.1.0/24: 192.168.1.1 - 192.168.1.254, 254 hosts"."""
+    return f"{result.network}: {result.first_host} - {result.last_host}, {result.host_count} hosts"
+
+
+def page_context(form, result: SubnetResult | None) -> dict:
+    # The link leaves out the optional fields left empty.
     shared = {name: value for name, value in form.values.items() if value}
-    return await render_tool(
-        TOOL,
-        form=form,
-        result=result,
-        max_rows=MAX_SPLIT_ROWS,
-        share=share_url(TOOL.page_url, shared) if result else None,
-    )
+    return {"max_rows": MAX_SPLIT_ROWS, "share": share_url(TOOL.page_url, shared) if result else None}
 
 
-@bp.post("/api/subnet")
-@validate_request(SubnetInput)
-@validate_response(SubnetResult)
-async def api(data: SubnetInput):
-    """Describe an IPv4 or IPv6 network; optionally test an address and split it into subnets."""
-    return run(data)
+TOOL = Tool(
+    slug="subnet",
+    title="Subnet calculator",
+    category="Network",
+    keywords=("cidr", "ip", "ipv4", "ipv6", "netmask", "wildcard", "broadcast", "prefix", "network", "rfc 1918"),
+    examples=(
+        ("Home network /24", {"input": "192.168.1.10/24", "contains": "192.168.1.200"}),
+        ("Split 10.0.0.0/16 in 4", {"input": "10.0.0.0/16", "split": "4"}),
+        ("Address and netmask", {"input": "172.16.5.4/255.255.240.0"}),
+        ("IPv6 documentation prefix", {"input": "2001:db8::/32", "contains": "2001:db8:1::1"}),
+    ),
+    operations=(
+        Operation(
+            SubnetInput,
+            run,
+            SubnetResult,
+            primary=summary,
+            summary="Describe an IPv4 or IPv6 network; optionally test an address and split it into subnets.",
+            context=page_context,
+        ),
+    ),
+)

@@ -5,28 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field, field_validator
-from quart import Blueprint, request
-from quart_schema import validate_request, validate_response
+from quart import request
 
-from core.forms import FormInput, ToolInputError, read_form
+from core.forms import FormInput, read_form
+from core.operations import Operation
 from core.registry import Tool
-from core.render import render_tool, share_url
+from core.render import share_url
 from core.zones import canonical_zone, zone_names
 from tools.time.instant import TimeOutput, Unit, describe_instant
-
-TOOL = Tool(
-    slug="time",
-    title="Time",
-    category="Time",
-    keywords=("epoch", "unix", "timestamp", "iso 8601", "rfc 2822", "timezone", "utc", "dst", "milliseconds"),
-    examples=(
-        ("Now in New York", {"input": "now", "zone": "America/New_York"}),
-        ("Epoch 1700000000", {"input": "1700000000", "zone": "UTC"}),
-        ("Epoch milliseconds in Tokyo", {"input": "1700000000123", "zone": "Asia/Tokyo", "unit": "ms"}),
-        ("RFC 2822 date in Paris", {"input": "Tue, 01 Jul 2003 10:52:37 +0200", "zone": "Europe/Paris"}),
-    ),
-)
-bp = Blueprint("time", __name__)
 
 MAX_INPUT = 200
 
@@ -65,15 +51,12 @@ async def read_time_form() -> FormInput:
     return form
 
 
-@bp.route("/tools/time/", methods=["GET", "POST"])
-async def page():
-    form = await read_time_form()
-    result = None
-    if form.data:
-        try:
-            result = describe_instant(form.data.input, form.data.zone, form.data.unit, current_time())
-        except ToolInputError as exc:
-            form = form._replace(errors={exc.field: exc.message})
+def convert(data: TimeInput) -> TimeOutput:
+    """Convert an epoch number, ISO 8601 or RFC 2822 time (or 'now') to every format, in UTC and one zone."""
+    return describe_instant(data.input, data.zone, data.unit, current_time())
+
+
+def page_context(form: FormInput, result: TimeOutput | None) -> dict:
     share = None
     if result:
         # "now" would mean another instant when the link is opened: the link carries the instant itself.
@@ -81,18 +64,28 @@ async def page():
         if result.detected == "now":
             shared["input"] = result.utc.iso
         share = share_url(TOOL.page_url, shared)
-    return await render_tool(
-        TOOL,
-        form=form,
-        result=result,
-        zones=zone_names(),
-        share=share,
-    )
+    return {"zones": zone_names(), "share": share}
 
 
-@bp.post("/api/time")
-@validate_request(TimeInput)
-@validate_response(TimeOutput)
-async def api(data: TimeInput):
-    """Convert an epoch number, ISO 8601 or RFC 2822 time (or 'now') to every format, in UTC and one zone."""
-    return describe_instant(data.input, data.zone, data.unit, current_time())
+TOOL = Tool(
+    slug="time",
+    title="Time",
+    category="Time",
+    keywords=("epoch", "unix", "timestamp", "iso 8601", "rfc 2822", "timezone", "utc", "dst", "milliseconds"),
+    examples=(
+        ("Now in New York", {"input": "now", "zone": "America/New_York"}),
+        ("Epoch 1700000000", {"input": "1700000000", "zone": "UTC"}),
+        ("Epoch milliseconds in Tokyo", {"input": "1700000000123", "zone": "Asia/Tokyo", "unit": "ms"}),
+        ("RFC 2822 date in Paris", {"input": "Tue, 01 Jul 2003 10:52:37 +0200", "zone": "Europe/Paris"}),
+    ),
+    operations=(
+        Operation(
+            TimeInput,
+            convert,
+            TimeOutput,
+            primary=lambda output: output.local.iso,  # ISO 8601 in the chosen zone (UTC by default)
+            form=read_time_form,
+            context=page_context,
+        ),
+    ),
+)

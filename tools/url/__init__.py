@@ -7,27 +7,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 from quart import Blueprint, request
-from quart_schema import validate_request, validate_response
 
 from core.forms import FormInput, ToolInputError, field_errors, read_form
+from core.operations import Operation
 from core.registry import Tool
 from core.render import render_tool, share_url
 from tools.url import urls
 
-TOOL = Tool(
-    slug="url",
-    title="URL parser",
-    category="Network",
-    keywords=("uri", "rfc 3986", "query string", "idn", "idna", "punycode", "percent-encoding", "port", "host"),
-    examples=(
-        (
-            "Port, query and fragment",
-            {"input": "https://user@example.com:8443/docs/a%20b?q=caf%C3%A9&lang=fr&debug#intro"},
-        ),
-        ("Unicode host (IDN)", {"input": "https://bücher.example/katalog?seite=2"}),
-        ("mailto: (no host)", {"input": "mailto:someone@example.org?subject=Hello%20there"}),
-    ),
-)
+# The page (a parse form and an edit form on one page) is this module's; the platform adds the two API routes.
 bp = Blueprint("url", __name__)
 
 MAX_URL = 8192
@@ -233,17 +220,33 @@ async def build_page():
     return await render_page(form, try_parse(original), edit=edit)
 
 
-@bp.post("/api/url")
-@validate_request(UrlInput)
-@validate_response(UrlComponents)
-async def api(data: UrlInput):
+def parse(data: UrlInput) -> UrlComponents:
     """Split a URL into scheme, user, masked password, host (Unicode and punycode), port, path, query, fragment."""
     return components(urls.parse_url(data.input))
 
 
-@bp.post("/api/url/build")
-@validate_request(UrlParts)
-@validate_response(UrlBuilt)
-async def api_build(data: UrlParts):
+def build(data: UrlParts) -> UrlBuilt:
     """Build a URL from its components; a Unicode host is written in its punycode (IDNA 2008) form."""
     return UrlBuilt(url=urls.build_url(parts_of(data)))
+
+
+TOOL = Tool(
+    slug="url",
+    title="URL parser",
+    category="Network",
+    keywords=("uri", "rfc 3986", "query string", "idn", "idna", "punycode", "percent-encoding", "port", "host"),
+    examples=(
+        (
+            "Port, query and fragment",
+            {"input": "https://user@example.com:8443/docs/a%20b?q=caf%C3%A9&lang=fr&debug#intro"},
+        ),
+        ("Unicode host (IDN)", {"input": "https://bücher.example/katalog?seite=2"}),
+        ("mailto: (no host)", {"input": "mailto:someone@example.org?subject=Hello%20there"}),
+    ),
+    operations=(
+        # The host in its ASCII (punycode) form: what a parse hands on to the next step.
+        Operation(UrlInput, parse, UrlComponents, primary=lambda output: output.host_ascii or ""),
+        Operation(UrlParts, build, UrlBuilt, primary="url", name="build"),
+    ),
+    own_page=True,
+)

@@ -5,30 +5,10 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from quart import Blueprint
-from quart_schema import validate_request, validate_response
 
-from core.forms import ToolInputError, read_form
+from core.operations import Operation
 from core.registry import Tool
-from core.render import render_tool, share_url
 from tools.uuid.ids import MAX_COUNT, Decoded, decode, generate
-
-TOOL = Tool(
-    slug="uuid",
-    title="UUID / ULID",
-    category="Generators",
-    keywords=("guid", "ulid", "uuid4", "uuid7", "uuidv7", "uuid1", "rfc 9562", "decode", "timestamp", "random id"),
-    examples=(
-        ("Decode the RFC 9562 v7 example", {"mode": "decode", "input": "017F22E2-79B0-7CC3-98C4-DC0C0C07398F"}),
-        ("Generate 5 UUID v7", {"mode": "generate", "version": "v7", "count": "5"}),
-        ("Decode a ULID", {"mode": "decode", "input": "01ARZ3NDEKTSV4RRFFQ69G5FAV"}),
-        (
-            "3 v4, upper case, no hyphens",
-            {"mode": "generate", "version": "v4", "count": "3", "case": "upper", "hyphens": "false"},
-        ),
-    ),
-)
-bp = Blueprint("uuid", __name__)
 
 MAX_DECODE_INPUT = 100
 Version = Literal["v1", "v4", "v7", "ulid"]
@@ -73,30 +53,39 @@ def run(data: UuidInput) -> UuidOutput:
     return UuidOutput(mode="generate", version=data.version, values=values, decoded=None)
 
 
-@bp.route("/tools/uuid/", methods=["GET", "POST"])
-async def page():
-    form = await read_form(UuidInput)
-    result = None
-    if form.data:
-        try:
-            result = run(form.data)
-        except ToolInputError as exc:
-            form = form._replace(errors={exc.field: exc.message})
+def first_id(output: UuidOutput) -> str:
+    """The first generated identifier, or the decoded one in its canonical form."""
+    return output.values[0] if output.values else output.decoded.canonical
+
+
+def page_context(form, result: UuidOutput | None) -> dict:
+    context = {"labels": VERSION_LABELS, "max_count": MAX_COUNT}
     # Generated values are random, so only a decoded result has a link that reproduces it.
-    share = share_url(TOOL.page_url, form.values) if result and result.mode == "decode" else None
-    return await render_tool(
-        TOOL,
-        form=form,
-        result=result,
-        labels=VERSION_LABELS,
-        max_count=MAX_COUNT,
-        share=share,
-    )
+    return context if result and result.mode == "decode" else context | {"share": None}
 
 
-@bp.post("/api/uuid")
-@validate_request(UuidInput)
-@validate_response(UuidOutput)
-async def api(data: UuidInput):
-    """Generate UUIDs (v1, v4, v7) or ULIDs (mode=generate), or decode one (mode=decode, field input)."""
-    return run(data)
+TOOL = Tool(
+    slug="uuid",
+    title="UUID / ULID",
+    category="Generators",
+    keywords=("guid", "ulid", "uuid4", "uuid7", "uuidv7", "uuid1", "rfc 9562", "decode", "timestamp", "random id"),
+    examples=(
+        ("Decode the RFC 9562 v7 example", {"mode": "decode", "input": "017F22E2-79B0-7CC3-98C4-DC0C0C07398F"}),
+        ("Generate 5 UUID v7", {"mode": "generate", "version": "v7", "count": "5"}),
+        ("Decode a ULID", {"mode": "decode", "input": "01ARZ3NDEKTSV4RRFFQ69G5FAV"}),
+        (
+            "3 v4, upper case, no hyphens",
+            {"mode": "generate", "version": "v4", "count": "3", "case": "upper", "hyphens": "false"},
+        ),
+    ),
+    operations=(
+        Operation(
+            UuidInput,
+            run,
+            UuidOutput,
+            primary=first_id,
+            summary="Generate UUIDs (v1, v4, v7) or ULIDs (mode=generate), or decode one (mode=decode, field input).",
+            context=page_context,
+        ),
+    ),
+)
