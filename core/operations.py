@@ -11,7 +11,7 @@ can grow faster than its input, in the event loop otherwise.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,12 +41,21 @@ class Operation:
     output_bytes: int | None = None  # its own output cap, when not MAX_OUTPUT_BYTES
     # The page runs the operation only when this holds for the input (e.g. not for a blank text box).
     ready: Callable[[Any], bool] = field(default=lambda data: True, repr=False)
-    # More template variables for the page: context(form, result) -> dict.
+    # More template variables for the page: context(form, result) -> dict. It may replace `share` (e.g. with
+    # None when a link would not reproduce the result, or with a link made of other values).
     context: Callable[[FormInput, Any], dict] | None = field(default=None, repr=False)
     share_secret: tuple[str, ...] = ()  # fields never put in a share link (keys, secrets)
     # A JSON body that works, for the docs and the test that runs every operation; the main operation
     # falls back to the tool's first example.
     example: dict | None = field(default=None, hash=False)
+    # The page's own form reader, when read_form(input) is not enough (fields that depend on a mode, a secret
+    # never taken from a URL): an async function returning a FormInput.
+    form: Callable[[], Awaitable[FormInput]] | None = field(default=None, repr=False)
+    # Values only the request has (e.g. this site's host names), read in the event loop and passed on to run
+    # after the input, `run(data, *request_args())`: a bounded run happens in a child without the request.
+    request_args: Callable[[], tuple] | None = field(default=None, repr=False)
+    # Adjusts the configured limits when a fixed `seconds`/`output_bytes` will not do (a floor, a cap).
+    adjust_limits: Callable[[Limits], Limits] | None = field(default=None, repr=False)
 
     @property
     def description(self) -> str:
@@ -55,7 +64,8 @@ class Operation:
     def limits(self) -> Limits:
         limits = default_limits()
         changes = {"seconds": self.seconds, "output_bytes": self.output_bytes}
-        return limits.replace(**{k: v for k, v in changes.items() if v is not None})
+        limits = limits.replace(**{k: v for k, v in changes.items() if v is not None})
+        return self.adjust_limits(limits) if self.adjust_limits else limits
 
     def primary_text(self, output: Any, data: BaseModel | None = None) -> str:
         """The operation's result as one text: what a recipe passes on to its next step."""
@@ -78,9 +88,10 @@ def example_body(tool, operation: Operation) -> dict:
 
 async def execute(operation: Operation, data: BaseModel) -> Any:
     """Run the operation on valid input: in the bounded executor, or here when its cost is linear."""
+    args = operation.request_args() if operation.request_args else ()
     if operation.bounded:
-        return await run_bounded(operation.run, data, limits=operation.limits())
-    return operation.run(data)
+        return await run_bounded(operation.run, data, *args, limits=operation.limits())
+    return operation.run(data, *args)
 
 
 def api_path(slug: str, operation: Operation) -> str:
@@ -93,17 +104,17 @@ def main_operation(operations: tuple[Operation, ...]) -> Operation:
 
 async def run_page(tool, operation: Operation, **extra):
     """The tool's page: an empty form, or the form's input run (errors next to their fields)."""
-    form = await read_form(operation.input)
+    form = await (operation.form() if operation.form else read_form(operation.input))
     result = None
     if form.data is not None and operation.ready(form.data):
         try:
             result = await execute(operation, form.data)
         except ToolInputError as exc:
             form = form._replace(errors={exc.field: exc.message})
-    context = operation.context(form, result) if operation.context else {}
     share = share_url(tool.page_url, form.values, operation.share_secret) if result is not None else None
-    fields = form_fields(operation.input)
-    return await render_tool(tool, form=form, result=result, share=share, input_fields=fields, **context, **extra)
+    context = {"form": form, "result": result, "share": share, "input_fields": form_fields(operation.input)}
+    context.update(operation.context(form, result) if operation.context else {})
+    return await render_tool(tool, **context, **extra)
 
 
 def _page_view(tool, operation: Operation):
