@@ -7,25 +7,11 @@ import secrets
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
-from quart import Blueprint
-from quart_schema import validate_request, validate_response
 
-from core.forms import read_form
+from core.forms import FormInput
+from core.operations import Operation
 from core.registry import Tool
-from core.render import render_tool, share_url
-
-TOOL = Tool(
-    slug="lorem",
-    title="Lorem ipsum",
-    category="Generators",
-    keywords=("lorem ipsum", "placeholder", "dummy text", "filler", "paragraphs", "latin"),
-    examples=(
-        ("3 paragraphs", {"unit": "paragraphs", "count": "3", "start_with_lorem": "true"}),
-        ("5 sentences, no “Lorem ipsum”", {"unit": "sentences", "count": "5", "start_with_lorem": "false"}),
-        ("50 words, seed 42", {"unit": "words", "count": "50", "seed": "42"}),
-    ),
-)
-bp = Blueprint("lorem", __name__)
+from core.render import share_url
 
 Unit = Literal["paragraphs", "sentences", "words"]
 LIMITS = {"paragraphs": 100, "sentences": 500, "words": 5000}
@@ -154,24 +140,31 @@ def lorem(data: LoremInput) -> LoremOutput:
     )
 
 
-@bp.route("/tools/lorem/", methods=["GET", "POST"])
-async def page():
-    form = await read_form(LoremInput)
-    result = lorem(form.data) if form.data else None
+def page_context(form: FormInput, result: LoremOutput | None) -> dict:
     # The link carries the seed actually used, so it reproduces this very text.
-    shared = {**form.values, "seed": str(result.seed)} if result else {}
-    return await render_tool(
-        TOOL,
-        form=form,
-        result=result,
-        limits=LIMITS,
-        share=share_url(TOOL.page_url, shared) if result else None,
-    )
+    share = share_url(TOOL.page_url, {**form.values, "seed": str(result.seed)}) if result else None
+    return {"limits": LIMITS, "share": share}
 
 
-@bp.post("/api/lorem")
-@validate_request(LoremInput)
-@validate_response(LoremOutput)
-async def api(data: LoremInput) -> LoremOutput:
-    """Generate lorem ipsum paragraphs, sentences or words; the same seed gives the same text."""
-    return lorem(data)
+TOOL = Tool(
+    slug="lorem",
+    title="Lorem ipsum",
+    category="Generators",
+    keywords=("lorem ipsum", "placeholder", "dummy text", "filler", "paragraphs", "latin"),
+    examples=(
+        ("3 paragraphs", {"unit": "paragraphs", "count": "3", "start_with_lorem": "true"}),
+        ("5 sentences, no “Lorem ipsum”", {"unit": "sentences", "count": "5", "start_with_lorem": "false"}),
+        ("50 words, seed 42", {"unit": "words", "count": "50", "seed": "42"}),
+    ),
+    operations=(
+        Operation(
+            LoremInput,
+            lorem,
+            LoremOutput,
+            primary="text",
+            summary="Generate lorem ipsum paragraphs, sentences or words; the same seed gives the same text.",
+            context=page_context,
+            example={"unit": "words", "count": 50, "seed": 42},  # a seed: the same text every time
+        ),
+    ),
+)

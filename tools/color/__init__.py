@@ -5,28 +5,11 @@ from __future__ import annotations
 import math
 
 from pydantic import BaseModel, Field
-from quart import Blueprint
-from quart_schema import validate_request, validate_response
 
-from core.forms import ToolInputError, read_form
+from core.operations import Operation
 from core.registry import Tool
-from core.render import render_tool, share_url
 from tools.color.parse import NAMED_COLORS, Color, parse_color
 from tools.color.spaces import contrast_ratio, relative_luminance, rgb_to_hsl, rgb_to_hwb, to_byte
-
-TOOL = Tool(
-    slug="color",
-    title="Colour",
-    category="Design",
-    keywords=("color", "colour", "hex", "rgb", "hsl", "hwb", "css", "contrast", "wcag", "accessibility", "swatch"),
-    examples=(
-        ("Hex on white", {"input": "#3366cc", "against": "white"}),
-        ("rebeccapurple on black", {"input": "rebeccapurple", "against": "black"}),
-        ("hsl() with alpha", {"input": "hsl(120 100% 25% / 0.5)", "against": "white"}),
-        ("#767676: just AA on white", {"input": "#767676", "against": "#ffffff"}),
-    ),
-)
-bp = Blueprint("color", __name__)
 
 MAX_INPUT = 200
 # WCAG 2.1 success criteria 1.4.3 (Contrast, Minimum: AA) and 1.4.6 (Contrast, Enhanced: AAA); "large" text is
@@ -164,26 +147,26 @@ def describe(data: ColorInput) -> ColorOutput:
     )
 
 
-@bp.route("/tools/color/", methods=["GET", "POST"])
-async def page():
-    form = await read_form(ColorInput)
-    result = None
-    if form.data and form.data.input.strip():  # an emptied field is a blank form, not an error
-        try:
-            result = describe(form.data)
-        except ToolInputError as exc:
-            form = form._replace(errors={exc.field: exc.message})
-    return await render_tool(
-        TOOL,
-        form=form,
-        result=result,
-        share=share_url(TOOL.page_url, form.values) if result else None,
-    )
-
-
-@bp.post("/api/color")
-@validate_request(ColorInput)
-@validate_response(ColorOutput)
-async def api(data: ColorInput):
-    """Convert a CSS colour to hex, rgb(), hsl(), hwb() and names, with its WCAG 2 contrast against another."""
-    return describe(data)
+TOOL = Tool(
+    slug="color",
+    title="Colour",
+    category="Design",
+    keywords=("color", "colour", "hex", "rgb", "hsl", "hwb", "css", "contrast", "wcag", "accessibility", "swatch"),
+    examples=(
+        ("Hex on white", {"input": "#3366cc", "against": "white"}),
+        ("rebeccapurple on black", {"input": "rebeccapurple", "against": "black"}),
+        ("hsl() with alpha", {"input": "hsl(120 100% 25% / 0.5)", "against": "white"}),
+        ("#767676: just AA on white", {"input": "#767676", "against": "#ffffff"}),
+    ),
+    operations=(
+        Operation(
+            ColorInput,
+            describe,
+            ColorOutput,
+            primary=lambda output: output.input.hex,
+            summary="Convert a CSS colour to hex, rgb(), hsl(), hwb() and names, with its WCAG 2 contrast against "
+            "another.",
+            ready=lambda data: bool(data.input.strip()),  # an emptied field is a blank form, not an error
+        ),
+    ),
+)

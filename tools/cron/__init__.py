@@ -5,28 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field, field_validator
-from quart import Blueprint
-from quart_schema import validate_request, validate_response
 
-from core.forms import ToolInputError, read_form
+from core.forms import FormInput
+from core.operations import Operation
 from core.registry import Tool
-from core.render import render_tool, share_url
+from core.render import share_url
 from core.zones import canonical_zone, zone_names
 from tools.cron.schedule import CronOutput, next_runs
-
-TOOL = Tool(
-    slug="cron",
-    title="Cron",
-    category="Time",
-    keywords=("crontab", "schedule", "next run", "cron expression", "explain", "timezone", "dst"),
-    examples=(
-        ("Weekdays at 9:00, Berlin", {"input": "0 9 * * 1-5", "zone": "Europe/Berlin"}),
-        ("Every 15 minutes", {"input": "*/15 * * * *", "zone": "UTC", "count": "5"}),
-        ("2:30 daily across DST, New York", {"input": "30 2 * * *", "zone": "America/New_York"}),
-        ("@monthly", {"input": "@monthly", "zone": "UTC"}),
-    ),
-)
-bp = Blueprint("cron", __name__)
 
 MAX_INPUT = 200
 
@@ -51,27 +36,36 @@ def current_time() -> datetime:
     return datetime.now(UTC)
 
 
-@bp.route("/tools/cron/", methods=["GET", "POST"])
-async def page():
-    form = await read_form(CronInput)
-    result = None
-    if form.data:
-        try:
-            result = next_runs(form.data.input, form.data.zone, form.data.count, current_time())
-        except ToolInputError as exc:
-            form = form._replace(errors={exc.field: exc.message})
-    return await render_tool(
-        TOOL,
-        form=form,
-        result=result,
-        zones=zone_names(),
-        share=share_url(TOOL.page_url, {**form.values, "zone": form.data.zone}) if result else None,
-    )
-
-
-@bp.post("/api/cron")
-@validate_request(CronInput)
-@validate_response(CronOutput)
-async def api(data: CronInput):
+def explain(data: CronInput, now: datetime) -> CronOutput:
     """Explain a cron expression and list its next runs (after now) in a time zone."""
-    return next_runs(data.input, data.zone, data.count, current_time())
+    return next_runs(data.input, data.zone, data.count, now)
+
+
+def page_context(form: FormInput, result: CronOutput | None) -> dict:
+    # The link names the zone as the API answers it (europe/london -> Europe/London).
+    shared = {**form.values, "zone": form.data.zone} if result else {}
+    return {"zones": zone_names(), "share": share_url(TOOL.page_url, shared) if result else None}
+
+
+TOOL = Tool(
+    slug="cron",
+    title="Cron",
+    category="Time",
+    keywords=("crontab", "schedule", "next run", "cron expression", "explain", "timezone", "dst"),
+    examples=(
+        ("Weekdays at 9:00, Berlin", {"input": "0 9 * * 1-5", "zone": "Europe/Berlin"}),
+        ("Every 15 minutes", {"input": "*/15 * * * *", "zone": "UTC", "count": "5"}),
+        ("2:30 daily across DST, New York", {"input": "30 2 * * *", "zone": "America/New_York"}),
+        ("@monthly", {"input": "@monthly", "zone": "UTC"}),
+    ),
+    operations=(
+        Operation(
+            CronInput,
+            explain,
+            CronOutput,
+            primary="description",
+            request_args=lambda: (current_time(),),
+            context=page_context,
+        ),
+    ),
+)

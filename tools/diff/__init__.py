@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from quart import Blueprint
-from quart_schema import validate_request, validate_response
-
-from core.executor import run_bounded
-from core.forms import ToolInputError, read_form
+from core.operations import Operation
 from core.registry import Tool
-from core.render import render_tool, share_url
 from tools.diff.engine import MAX_CONTEXT, MAX_LINES, DiffInput, DiffOutput, compare
 
 TOOL = Tool(
@@ -44,37 +39,17 @@ TOOL = Tool(
             },
         ),
     ),
+    operations=(
+        Operation(
+            DiffInput,
+            compare,
+            DiffOutput,
+            primary="unified",
+            summary="Diff two texts: the unified diff text, change counts, and side-by-side rows with the changed "
+            "words marked.",
+            # difflib's work grows with the product of the two sides' lengths.
+            bounded=True,
+            context=lambda form, result: {"max_context": MAX_CONTEXT, "max_lines": MAX_LINES},
+        ),
+    ),
 )
-bp = Blueprint("diff", __name__)
-
-
-async def compare_in_thread(data: DiffInput) -> DiffOutput:
-    # difflib may work for up to a couple of seconds on large inputs: keep the event loop free meanwhile.
-    return await run_bounded(compare, data)
-
-
-@bp.route("/tools/diff/", methods=["GET", "POST"])
-async def page():
-    form = await read_form(DiffInput)
-    result = None
-    if form.data:
-        try:
-            result = await compare_in_thread(form.data)
-        except ToolInputError as exc:
-            form = form._replace(errors={exc.field: exc.message})
-    return await render_tool(
-        TOOL,
-        form=form,
-        result=result,
-        max_context=MAX_CONTEXT,
-        max_lines=MAX_LINES,
-        share=share_url(TOOL.page_url, form.values) if result else None,
-    )
-
-
-@bp.post("/api/diff")
-@validate_request(DiffInput)
-@validate_response(DiffOutput)
-async def api(data: DiffInput):
-    """Diff two texts: the unified diff text, change counts, and side-by-side rows with the changed words marked."""
-    return await compare_in_thread(data)

@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, Field, ValidationError
-from quart import Blueprint, request
-from quart_schema import validate_request, validate_response
+from quart import request
 
 from core.forms import FormInput, first_error
+from core.operations import Operation
 from core.registry import Tool
-from core.render import render_tool, share_url
 from tools.http_status.codes import CLASSES, Status, by_class, search
-
-TOOL = Tool(
-    slug="http-status",
-    title="HTTP status codes",
-    category="Network",
-    keywords=("http", "status", "code", "404", "rfc 9110", "response", "error", "redirect"),
-    examples=(
-        ("404", {"q": "404"}),
-        ("Every 4xx", {"q": "4xx"}),
-        ("“too many”", {"q": "too many"}),
-        ("RFC 6585", {"q": "rfc 6585"}),
-    ),
-)
-# The package cannot be named after the slug (a hyphen is not valid in a Python name); the blueprint is.
-bp = Blueprint("http-status", __name__)
 
 MAX_QUERY = 100
 
@@ -55,31 +39,49 @@ def entry(status: Status) -> StatusEntry:
     return StatusEntry(**status._asdict(), status_class=CLASSES[status.code // 100])
 
 
-@bp.route("/tools/http-status/", methods=["GET", "POST"])
-async def page():
+def find(data: StatusQuery) -> StatusResults:
+    """Find HTTP status codes by code, class or words; an unknown code gives an empty list."""
+    return StatusResults(query=data.input, entries=[entry(s) for s in search(data.input)])
+
+
+async def read_search() -> FormInput:
+    """The page's search: an empty one lists every code."""
     source = request.args if request.method == "GET" else await request.form
     # The search box is named q (a GET search form); `input`, the API's name, works in links too.
     query = source.get("q", source.get("input", ""))
     try:
-        StatusQuery.model_validate({"input": query})
+        data = StatusQuery.model_validate({"input": query})
     except ValidationError as exc:  # the only constraint is the length
-        errors = {"q": first_error(exc)[0]}
-        form = FormInput(None, {"q": query}, errors, ("q",))
-        return await render_tool(TOOL, status=422, form=form, groups=[], count=0, share=None)
-    found = search(query)
-    form = FormInput(StatusQuery(input=query), {"q": query}, {}, ("q",))
-    return await render_tool(
-        TOOL,
-        form=form,
-        groups=by_class(found),
-        count=len(found),
-        share=share_url(TOOL.page_url, {"q": query}) if query.strip() else None,
-    )
+        return FormInput(None, {"q": query}, {"q": first_error(exc)[0]}, ("q",))
+    return FormInput(data, {"q": query}, {}, ("q",))
 
 
-@bp.post("/api/http-status")
-@validate_request(StatusQuery)
-@validate_response(StatusResults)
-async def api(data: StatusQuery) -> StatusResults:
-    """Find HTTP status codes by code, class or words; an unknown code gives an empty list."""
-    return StatusResults(query=data.input, entries=[entry(s) for s in search(data.input)])
+def page_context(form: FormInput, result: StatusResults | None) -> dict:
+    entries = result.entries if result else []
+    no_link = {} if form.values["q"].strip() else {"share": None}  # every code is the empty page itself
+    return {"groups": by_class(entries), "count": len(entries), **no_link}
+
+
+TOOL = Tool(
+    slug="http-status",
+    title="HTTP status codes",
+    category="Network",
+    keywords=("http", "status", "code", "404", "rfc 9110", "response", "error", "redirect"),
+    examples=(
+        ("404", {"q": "404"}),
+        ("Every 4xx", {"q": "4xx"}),
+        ("“too many”", {"q": "too many"}),
+        ("RFC 6585", {"q": "rfc 6585"}),
+    ),
+    operations=(
+        Operation(
+            StatusQuery,
+            find,
+            StatusResults,
+            primary=lambda output: "\n".join(f"{e.code} {e.phrase}" for e in output.entries),
+            form=read_search,
+            context=page_context,
+            example={"input": "404"},
+        ),
+    ),
+)

@@ -6,33 +6,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 from quart import Blueprint, Response, current_app, request
-from quart_schema import validate_request, validate_response
 
-from core.executor import run_bounded
-from core.forms import ToolInputError, api_error, read_form
+from core.forms import ToolInputError, read_form
+from core.operations import Operation, execute
 from core.registry import Tool
 from core.render import is_htmx, render_tool, share_url
-from tools.json.formatting import Formatted, JsonSyntaxError, format_json
+from tools.json.formatting import JsonSyntaxError, format_json
 
-TOOL = Tool(
-    slug="json",
-    title="JSON formatter",
-    category="Data",
-    keywords=("json", "validate", "pretty print", "beautify", "minify", "sort keys", "lint"),
-    examples=(
-        (
-            "Pretty-print, sorted keys",
-            {
-                "input": '{"name":"mytools","tags":["quart","htmx"],"version":1,"active":true}',
-                "indent": "2",
-                "sort_keys": "true",
-            },
-        ),
-        ("Minify", {"input": '{\n  "a": [1, 2, 3],\n  "b": {"c": null}\n}', "indent": "minify"}),
-        ("Duplicate key", {"input": '{"id": 1, "name": "a", "id": 2}', "indent": "2"}),
-        ("Escape non-ASCII", {"input": '{"city": "Zürich", "smile": "🙂"}', "indent": "2", "ensure_ascii": "true"}),
-    ),
-)
+# The page is the tool's own: a download button, and the excerpt of an error shown under the field.
 bp = Blueprint("json", __name__)
 
 MAX_INPUT = 6_000_000
@@ -67,8 +48,16 @@ class JsonOutput(BaseModel):
     warnings: list[str] = Field(description="Things worth knowing about the input, in words.")
 
 
-def run(data: JsonInput) -> Formatted:
-    return format_json(data.input, data.indent, data.sort_keys, data.ensure_ascii)
+def format_document(data: JsonInput) -> JsonOutput:
+    """Validate JSON and format it: indent 2/4/tab or minify, optionally with sorted keys or ASCII only."""
+    formatted = format_json(data.input, data.indent, data.sort_keys, data.ensure_ascii)
+    return JsonOutput(
+        valid=True,
+        result=formatted.text,
+        characters=len(formatted.text),
+        duplicate_keys=[DuplicateKeyOut(path=d.path, key=d.key, count=d.count) for d in formatted.duplicates],
+        warnings=formatted.warnings,
+    )
 
 
 def shown_part(text: str) -> str:
@@ -79,9 +68,9 @@ def shown_part(text: str) -> str:
     return text[: cut if cut > 0 else MAX_SHOWN]
 
 
-def download(formatted: Formatted) -> Response:
+def download(formatted: JsonOutput) -> Response:
     return Response(
-        formatted.text,
+        formatted.result,
         mimetype="application/json",
         headers={"Content-Disposition": f'attachment; filename="{DOWNLOAD_NAME}"'},
     )
@@ -98,9 +87,9 @@ async def page():
     result = excerpt = None
     if form.data and form.data.input.strip():
         try:
-            result = await run_bounded(run, form.data)
+            result = await execute(FORMAT, form.data)
         except JsonSyntaxError as exc:
-            form = form._replace(errors={exc.field: exc.message})
+            form = form._replace(errors={exc.field: exc.summary})
             excerpt = exc.excerpt
         except ToolInputError as exc:
             form = form._replace(errors={exc.field: exc.message})
@@ -110,27 +99,40 @@ async def page():
         TOOL,
         form=form,
         result=result,
-        shown=shown_part(result.text) if result else None,
+        shown=shown_part(result.result) if result else None,
         excerpt=excerpt,
         share=share_url(TOOL.page_url, form.values) if result else None,
     )
 
 
-@bp.post("/api/json")
-@validate_request(JsonInput)
-@validate_response(JsonOutput)
-async def api(data: JsonInput):
-    """Validate JSON and format it: indent 2/4/tab or minify, optionally with sorted keys or ASCII only."""
-    try:
-        formatted = await run_bounded(run, data)
-    except JsonSyntaxError as exc:
-        return api_error(f"{exc.message}\n{exc.excerpt}", exc.field, 422)
-    except ToolInputError as exc:
-        return api_error(exc.message, exc.field, 422)
-    return JsonOutput(
-        valid=True,
-        result=formatted.text,
-        characters=len(formatted.text),
-        duplicate_keys=[DuplicateKeyOut(path=d.path, key=d.key, count=d.count) for d in formatted.duplicates],
-        warnings=formatted.warnings,
-    )
+FORMAT = Operation(
+    JsonInput,
+    format_document,
+    JsonOutput,
+    primary="result",
+    # Parsing and writing take memory many times the text's size (numbers keep their spelling, duplicates
+    # are tracked): in the executor, under its memory and output limits.
+    bounded=True,
+)
+
+TOOL = Tool(
+    slug="json",
+    title="JSON formatter",
+    category="Data",
+    keywords=("json", "validate", "pretty print", "beautify", "minify", "sort keys", "lint"),
+    examples=(
+        (
+            "Pretty-print, sorted keys",
+            {
+                "input": '{"name":"mytools","tags":["quart","htmx"],"version":1,"active":true}',
+                "indent": "2",
+                "sort_keys": "true",
+            },
+        ),
+        ("Minify", {"input": '{\n  "a": [1, 2, 3],\n  "b": {"c": null}\n}', "indent": "minify"}),
+        ("Duplicate key", {"input": '{"id": 1, "name": "a", "id": 2}', "indent": "2"}),
+        ("Escape non-ASCII", {"input": '{"city": "Zürich", "smile": "🙂"}', "indent": "2", "ensure_ascii": "true"}),
+    ),
+    own_page=True,
+    operations=(FORMAT,),
+)

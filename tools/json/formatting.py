@@ -57,10 +57,14 @@ def refuse_constant(name: str):
 
 
 class JsonSyntaxError(ToolInputError):
-    """Invalid JSON: the message names the line and column; `excerpt` shows the line with a caret."""
+    """Invalid JSON: `summary` names the line and column, `excerpt` shows the line with a caret.
 
-    def __init__(self, message: str, line: int, column: int, excerpt: str) -> None:
-        super().__init__(message, "input")
+    The message (what the API answers) is both; the page shows the summary next to the field, the excerpt under it.
+    """
+
+    def __init__(self, summary: str, line: int, column: int, excerpt: str) -> None:
+        super().__init__(f"{summary}\n{excerpt}", "input")
+        self.summary = summary
         self.line = line
         self.column = column
         self.excerpt = excerpt

@@ -5,39 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
-from quart import Blueprint, request
-from quart_schema import validate_request, validate_response
+from quart import request
 
-from core.forms import ToolInputError, read_form
+from core.forms import FormInput, read_form
+from core.operations import Operation
 from core.registry import Tool
-from core.render import render_tool, share_url
 from tools.jwt.report import JwtOutput, KeyEncoding, inspect_token
-
-TOOL = Tool(
-    slug="jwt",
-    title="JWT",
-    category="Crypto",
-    keywords=("jws", "json web token", "decode", "verify", "hs256", "rs256", "es256", "eddsa", "bearer", "exp"),
-    examples=(
-        (
-            # RFC 7519 sections 3.1 and 6.1: the same claims, signed with HS256 and unsecured; no key in a link.
-            "RFC 7519 example (HS256)",
-            {
-                "input": "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9."
-                "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ."
-                "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
-            },
-        ),
-        (
-            "RFC 7519 unsecured (alg none)",
-            {
-                "input": "eyJhbGciOiJub25lIn0."
-                "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ."
-            },
-        ),
-    ),
-)
-bp = Blueprint("jwt", __name__)
 
 MAX_TOKEN = 100_000
 MAX_KEY = 20_000
@@ -66,32 +39,57 @@ def current_time() -> datetime:
     return datetime.now(UTC)
 
 
-@bp.route("/tools/jwt/", methods=["GET", "POST"])
-async def page():
-    form = await read_form(JwtInput)
-    key_in_link = request.method == "GET" and bool(request.args.get("key"))
-    if key_in_link:
-        # A key in a link has already leaked into logs and browser history: decode without it, and say why.
-        data = form.data.model_copy(update={"key": ""}) if form.data else None
-        form = form._replace(data=data, values={k: v for k, v in form.values.items() if k != "key"})
-    result = None
-    if form.data:
-        try:
-            result = inspect_token(form.data.input, form.data.key, form.data.key_encoding, current_time())
-        except ToolInputError as exc:
-            form = form._replace(errors={exc.field: exc.message})
-    return await render_tool(
-        TOOL,
-        form=form,
-        result=result,
-        key_in_link=key_in_link,
-        share=share_url(TOOL.page_url, form.values, secret_fields=SECRET_FIELDS) if result else None,
-    )
-
-
-@bp.post("/api/jwt")
-@validate_request(JwtInput)
-@validate_response(JwtOutput)
-async def api(data: JwtInput):
+def decode(data: JwtInput, now: datetime) -> JwtOutput:
     """Decode a JWT (header, payload, exp/nbf/iat) and verify its signature when a key is given."""
-    return inspect_token(data.input, data.key, data.key_encoding, current_time())
+    return inspect_token(data.input, data.key, data.key_encoding, now)
+
+
+def key_in_link() -> bool:
+    return request.method == "GET" and bool(request.args.get("key"))
+
+
+async def read_page_form() -> FormInput:
+    """The page's form; a key in a link is dropped: it has already leaked into logs and browser history."""
+    form = await read_form(JwtInput)
+    if not key_in_link():
+        return form
+    data = form.data.model_copy(update={"key": ""}) if form.data else None
+    return form._replace(data=data, values={k: v for k, v in form.values.items() if k != "key"})
+
+
+TOOL = Tool(
+    slug="jwt",
+    title="JWT",
+    category="Crypto",
+    keywords=("jws", "json web token", "decode", "verify", "hs256", "rs256", "es256", "eddsa", "bearer", "exp"),
+    examples=(
+        (
+            # RFC 7519 sections 3.1 and 6.1: the same claims, signed with HS256 and unsecured; no key in a link.
+            "RFC 7519 example (HS256)",
+            {
+                "input": "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9."
+                "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ."
+                "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+            },
+        ),
+        (
+            "RFC 7519 unsecured (alg none)",
+            {
+                "input": "eyJhbGciOiJub25lIn0."
+                "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ."
+            },
+        ),
+    ),
+    operations=(
+        Operation(
+            JwtInput,
+            decode,
+            JwtOutput,
+            primary="payload_pretty",
+            request_args=lambda: (current_time(),),
+            form=read_page_form,
+            context=lambda form, result: {"key_in_link": key_in_link()},  # the page says why the key was ignored
+            share_secret=SECRET_FIELDS,
+        ),
+    ),
+)
