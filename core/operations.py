@@ -48,6 +48,7 @@ class Operation:
     # A JSON body that works, for the docs and the test that runs every operation; the main operation
     # falls back to the tool's first example.
     example: dict | None = field(default=None, hash=False)
+    varies: bool = False  # a generator: its answer differs on every call (tests compare its shape)
     # The page's own form reader, when read_form(input) is not enough (fields that depend on a mode, a secret
     # never taken from a URL): an async function returning a FormInput.
     form: Callable[[], Awaitable[FormInput]] | None = field(default=None, repr=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 
 import click
@@ -54,9 +55,9 @@ def request_host(app: Quart) -> str:
 
 
 async def call_api(app: Quart, path: str, body: object) -> tuple[int, bytes]:
-    async with app.test_app() as test_app:
-        response = await test_app.test_client().post(path, json=body, headers={"Host": request_host(app)})
-        return response.status_code, await response.get_data()
+    # Without the app's startup: a tool operation needs no database, so none is opened (or migrated).
+    response = await app.test_client().post(path, json=body, headers={"Host": request_host(app)})
+    return response.status_code, await response.get_data()
 
 
 def install_tool_command(app: Quart) -> None:
@@ -64,6 +65,7 @@ def install_tool_command(app: Quart) -> None:
     @click.argument("words", nargs=-1)
     def tool_command(words: tuple[str, ...]) -> None:
         """Run a tool: SLUG [OPERATION] ['{"input": …}'] (or the JSON on stdin). Alone: list the tools."""
+        logging.getLogger().setLevel(logging.WARNING)  # stderr is for the API's error message
         if not words:
             click.echo(listing(app))
             return

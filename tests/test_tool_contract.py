@@ -40,8 +40,11 @@ async def test_the_command_line_prints_exactly_the_api_answer(cli_app, tool, ope
     words = [tool.slug, *([operation.name] if operation.name else []), json.dumps(body)]
     runner = cli_app.test_cli_runner()
     result = await _in_thread(lambda: runner.invoke(args=["tool", *words]))
-    assert (result.exit_code, result.stdout) == (0, api_answer)
-    assert json.loads(result.stdout)  # the API's JSON, as it is
+    assert result.exit_code == 0, result.output
+    if operation.varies:  # a generator: the same shape, other values
+        assert json.loads(result.stdout).keys() == json.loads(api_answer).keys()
+    else:
+        assert result.stdout == api_answer
 
 
 async def _in_thread(function):

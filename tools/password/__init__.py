@@ -158,6 +158,7 @@ TOOL = Tool(
             PasswordInput,
             run,
             PasswordOutput,
+            varies=True,
             primary=primary_text,
             summary="Generate a password, passphrase or token with its entropy, or estimate a password's strength "
             "(mode=check).",

@@ -83,6 +83,7 @@ TOOL = Tool(
             TimeInput,
             convert,
             TimeOutput,
+            example={"input": "1700000000", "zone": "America/New_York"},
             primary=lambda output: output.local.iso,  # ISO 8601 in the chosen zone (UTC by default)
             form=read_time_form,
             context=page_context,

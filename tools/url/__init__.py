@@ -246,7 +246,19 @@ TOOL = Tool(
     operations=(
         # The host in its ASCII (punycode) form: what a parse hands on to the next step.
         Operation(UrlInput, parse, UrlComponents, primary=lambda output: output.host_ascii or ""),
-        Operation(UrlParts, build, UrlBuilt, primary="url", name="build"),
+        Operation(
+            UrlParts,
+            build,
+            UrlBuilt,
+            primary="url",
+            name="build",
+            example={
+                "scheme": "https",
+                "host": "bücher.example",
+                "path": "/a b",
+                "query": [{"name": "q", "value": "1 2"}],
+            },
+        ),
     ),
     own_page=True,
 )
