@@ -125,6 +125,13 @@ def prepare_sqlite_file(path: str) -> None:
             log.warning("%s is readable by other users and not ours to chmod", path)
 
 
+def owner_id_column(nullable: bool = False) -> sa.Column:
+    """A tool table's owner: a user, whose deletion deletes the row (backups find a row's owner through it)."""
+    return sa.Column(
+        "owner_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=nullable, index=True
+    )
+
+
 def get_db() -> Database:
     """The shared pool of the current app: the only way tools reach the database."""
     return current_app.extensions[EXTENSION_KEY]

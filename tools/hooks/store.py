@@ -8,14 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from core.db import get_db, metadata, row_dict, utc
+from core.db import get_db, metadata, owner_id_column, row_dict, utc
 
 hook_bins = sa.Table(
     "hook_bins",
     metadata,
     # The id is the capture URL's secret: 16 random bytes, URL-safe base64 (22 characters).
     sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column("owner_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    owner_id_column(),
     sa.Column("name", sa.String(100), nullable=False),
     sa.Column("response_status", sa.Integer, nullable=False),
     sa.Column("response_content_type", sa.String(200), nullable=False),

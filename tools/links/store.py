@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
-from core.db import contains_words, get_db, is_postgres, metadata, row_dict
+from core.db import contains_words, get_db, is_postgres, metadata, owner_id_column, row_dict
 from core.forms import ToolInputError
 from core.prepared import Prepared
 from tools.links import rules
@@ -33,7 +33,7 @@ links = sa.Table(
     "links",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("owner_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    owner_id_column(),
     sa.Column("code", sa.String(64), nullable=False, unique=True),
     sa.Column("target", sa.String(rules.MAX_TARGET), nullable=False),
     sa.Column("permanent", sa.Boolean, nullable=False),

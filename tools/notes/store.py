@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from core.db import contains_words, get_db, metadata, row_dict
+from core.db import contains_words, get_db, metadata, owner_id_column, row_dict
 
 notes = sa.Table(
     "notes",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("owner_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    owner_id_column(),
     sa.Column("title", sa.String(200), nullable=False),
     sa.Column("body", sa.Text, nullable=False),
     # Bumped by every edit: an edit based on an older version is refused, never silently applied.

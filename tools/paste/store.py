@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from core.auth import hash_token
 from core.bounded_render import render_bounded, site_hosts
-from core.db import get_db, metadata, row_dict
+from core.db import get_db, metadata, owner_id_column, row_dict
 from core.executor import WorkLimitExceeded, default_limits, run_bounded
 from tools.paste.models import EXPIRY, Created, PasteInput, PasteTooLarge, size_limit, too_large_message
 from tools.paste.render import AUTO, PLAIN, detect_language, render_paste
@@ -20,7 +20,7 @@ pastes = sa.Table(
     # secrets.token_urlsafe(16): 128 random bits, 22 characters.
     sa.Column("id", sa.String(32), primary_key=True),
     # None for an anonymous paste (allowed only when PASTE_ANONYMOUS is on).
-    sa.Column("owner_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=True, index=True),
+    owner_id_column(nullable=True),
     sa.Column("title", sa.String(200), nullable=False),
     sa.Column("language", sa.String(64), nullable=False),
     sa.Column("content", sa.Text, nullable=False),
