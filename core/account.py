@@ -9,7 +9,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 from quart import Blueprint, flash, g, redirect, request, url_for
-from quart_schema import security_scheme, validate_response
+from quart_schema import validate_response
 
 from core.auth import (
     MAX_TOKEN_NAME,
@@ -19,6 +19,7 @@ from core.auth import (
     end_other_sessions,
     issue_token,
     list_tokens,
+    owner_api,
     owner_required,
     revoke_token,
     set_password,
@@ -30,7 +31,6 @@ from core.ratelimit import retry_after_header
 from core.render import render_template
 
 bp = Blueprint("account", __name__)
-OWNER_ONLY = [{"bearer": []}]
 
 
 class TokenOut(BaseModel):
@@ -149,8 +149,7 @@ async def revoke(token_id: int):
 
 
 @bp.get("/api/tokens")
-@owner_required
-@security_scheme(OWNER_ONLY)
+@owner_api
 @validate_response(TokenList)
 async def api_list_tokens() -> TokenList:
     """Your API tokens (never the tokens themselves: only their id, name and dates)."""
@@ -158,8 +157,7 @@ async def api_list_tokens() -> TokenList:
 
 
 @bp.delete("/api/tokens/<id:token_id>")
-@owner_required
-@security_scheme(OWNER_ONLY)
+@owner_api
 async def api_revoke_token(token_id: int):
     """Revoke one of your API tokens (it may be the one making this request)."""
     if not await revoke_token(g.user_id, token_id):

@@ -14,8 +14,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from quart import g, redirect, request, url_for
 from quart_auth import Action, AuthUser, QuartAuth, current_user
+from quart_schema import security_scheme
 
-from core.db import get_db, metadata
+from core.db import get_db, metadata, row_dict, utc
 from core.errors import DatabaseOutage, is_database_outage
 from core.forms import api_error
 
@@ -71,17 +72,12 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything here is stored in UTC."""
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
-
-
 def is_stale(moment: datetime | None) -> bool:
-    return moment is None or now() - aware(moment) >= TOUCH_EVERY
+    return moment is None or now() - utc(moment) >= TOUCH_EVERY
 
 
 def hash_token(token: str) -> str:
-    """Tokens and session ids are 256 random bits, so one SHA-256 is enough to store them safely."""
+    """API tokens, session ids and paste delete tokens are 192 or more random bits: one SHA-256 stores them safely."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -316,9 +312,7 @@ async def list_tokens(user_id: int) -> list[dict]:
         .order_by(api_tokens.c.id)
     )
     rows = await get_db().fetch_all(query)
-    return [
-        {**row._mapping, "created_at": aware(row.created_at), "last_used_at": aware(row.last_used_at)} for row in rows
-    ]
+    return [row_dict(row) for row in rows]
 
 
 async def revoke_token(user_id: int, token_id: int) -> bool:
@@ -368,6 +362,10 @@ def current_session_id() -> str | None:
     return None if bearer_token() is not None else current_user.auth_id
 
 
+# OpenAPI's security of an owner-only route: the owner's API token (the login cookie works too).
+OWNER_ONLY = [{"bearer": []}]
+
+
 def owner_required(view):
     """Let only a logged-in owner (or a valid API token) through."""
 
@@ -386,3 +384,8 @@ def owner_required(view):
         return await view(*args, **kwargs)
 
     return wrapper
+
+
+def owner_api(view):
+    """An owner-only JSON route: owner_required, documented in OpenAPI as taking the owner's bearer token."""
+    return owner_required(security_scheme(OWNER_ONLY)(view))

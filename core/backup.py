@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
 from sqlalchemy.dialects.sqlite import pysqlite
 
 from core.auth import users
-from core.db import metadata
+from core.db import is_postgres, metadata, utc
 from core.forms import MAX_DB_INTEGER
 from core.registry import import_tool_modules
 
@@ -60,17 +60,12 @@ def owner_condition(table: sa.Table, user_id: int) -> sa.ColumnElement | None:
     return None
 
 
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes, stored in UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def encode_value(column: sa.Column, value):
     """A column's value as JSON."""
     if value is None:
         return None
     if isinstance(column.type, sa.DateTime):
-        return as_utc(value).isoformat()
+        return utc(value).isoformat()
     if isinstance(column.type, sa.LargeBinary):
         return base64.b64encode(value).decode("ascii")
     if isinstance(column.type, sa.Boolean):
@@ -273,10 +268,6 @@ async def refuse_existing(database: Database, table: sa.Table, rows: list[dict])
         if existing is not None:
             described = ", ".join(f"{column.name}={existing[column.name]!r}" for column in key)
             raise BackupError(f"table {table.name} already has the row {described}; nothing was imported")
-
-
-def is_postgres(database: Database) -> bool:
-    return database.url.dialect.startswith("postgres")
 
 
 def insert_statement(database: Database, table: sa.Table, columns: list[str]):

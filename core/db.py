@@ -7,11 +7,14 @@ import logging
 import os
 import ssl as ssl_lib
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 from databases import Database
 from quart import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.expression import ColumnElement
 
 from core.config import DatabaseSettings, sqlite_path
 from core.prepared import AppDatabase
@@ -122,9 +125,54 @@ def prepare_sqlite_file(path: str) -> None:
             log.warning("%s is readable by other users and not ours to chmod", path)
 
 
+def owner_id_column(nullable: bool = False) -> sa.Column:
+    """A tool table's owner: a user, whose deletion deletes the row (backups find a row's owner through it)."""
+    return sa.Column(
+        "owner_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=nullable, index=True
+    )
+
+
 def get_db() -> Database:
     """The shared pool of the current app: the only way tools reach the database."""
     return current_app.extensions[EXTENSION_KEY]
+
+
+def is_postgres(database: Database | None = None) -> bool:
+    """Whether the app's database (or `database`) is PostgreSQL; the only other kind is SQLite."""
+    return (database or get_db()).url.dialect.startswith("postgres")
+
+
+def upsert_insert(table: sa.Table):
+    """An INSERT in the app database's dialect, which has `on_conflict_do_update` (both kinds support it)."""
+    return (postgresql if is_postgres() else sqlite).insert(table)
+
+
+def utc(moment: datetime | None) -> datetime | None:
+    """`moment` in UTC: SQLite gives naive datetimes back (everything is stored in UTC), a form may send any zone."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def row_dict(row) -> dict | None:
+    """A result row as a dict, its datetimes in UTC whichever database gave them (None stays None)."""
+    if row is None:
+        return None
+    values = dict(row._mapping)  # databases' Record hands out its Row here: a mapping without .items()
+    return {key: utc(value) if isinstance(value, datetime) else value for key, value in values.items()}
+
+
+def escape_like(text: str) -> str:
+    """`text` matched literally by LIKE … ESCAPE '\\' (its % and _ are no wildcards)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def contains_words(search: str, *columns: sa.ColumnElement) -> ColumnElement[bool]:
+    """Every word of `search` appears in one of `columns`, any case: the condition a tool's `?q=` adds."""
+    if "\x00" in search:
+        return sa.false()  # no stored text holds NUL (PostgreSQL cannot store one), and it refuses one in a query
+    words = [f"%{escape_like(word)}%" for word in search.split()]
+    return sa.and_(sa.true(), *(sa.or_(*(c.ilike(word, escape="\\") for c in columns)) for word in words))
 
 
 async def ping(database: Database, timeout: float = HEALTH_TIMEOUT) -> None:

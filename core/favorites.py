@@ -11,11 +11,10 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from quart import Blueprint, Quart, abort, current_app, g, jsonify, redirect, request
 from quart_auth import current_user
-from quart_schema import security_scheme, validate_response
-from sqlalchemy.dialects import postgresql, sqlite
+from quart_schema import validate_response
 
-from core.auth import owner_required
-from core.db import get_db, metadata
+from core.auth import owner_api, owner_required
+from core.db import get_db, metadata, upsert_insert, utc
 from core.forms import api_error
 from core.login import safe_next
 from core.registry import Tool, enabled_tools
@@ -31,7 +30,6 @@ user_tools = sa.Table(
 )
 
 RECENT_LIMIT = 6
-OWNER_ONLY = [{"bearer": []}]
 bp = Blueprint("favorites", __name__)
 
 
@@ -41,8 +39,7 @@ def now() -> datetime:
 
 def upsert(values: dict, update: dict):
     """INSERT … ON CONFLICT (user_id, slug) DO UPDATE in the dialect of the app's database."""
-    dialect = postgresql if get_db().url.dialect.startswith("postgres") else sqlite
-    statement = dialect.insert(user_tools).values(**values)
+    statement = upsert_insert(user_tools).values(**values)
     return statement.on_conflict_do_update(index_elements=["user_id", "slug"], set_=update)
 
 
@@ -71,8 +68,7 @@ async def favorites_and_recent(user_id: int) -> tuple[list[str], list[str]]:
     oldest = datetime.min.replace(tzinfo=UTC)
 
     def moment(value: datetime | None) -> datetime:
-        # SQLite gives naive datetimes back; they were stored as UTC.
-        return oldest if value is None else value if value.tzinfo else value.replace(tzinfo=UTC)
+        return oldest if value is None else utc(value)
 
     favorites = sorted((r for r in rows if r["favorite"]), key=lambda r: (moment(r["favorited_at"]), r["slug"]))
     used = sorted((r for r in rows if r["last_used_at"] is not None), key=lambda r: moment(r["last_used_at"]))
@@ -170,8 +166,7 @@ def refs(slugs: list[str]) -> list[ToolRef]:
 
 
 @bp.get("/api/favorites")
-@owner_required
-@security_scheme(OWNER_ONLY)
+@owner_api
 @validate_response(FavoritesOut)
 async def api_list() -> FavoritesOut:
     """Your favorite tools and the tools you used last."""
@@ -180,8 +175,7 @@ async def api_list() -> FavoritesOut:
 
 
 @bp.put("/api/favorites/<slug>")
-@owner_required
-@security_scheme(OWNER_ONLY)
+@owner_api
 @validate_response(FavoriteOut)
 async def api_add(slug: str):
     """Star a tool (idempotent)."""
@@ -192,8 +186,7 @@ async def api_add(slug: str):
 
 
 @bp.delete("/api/favorites/<slug>")
-@owner_required
-@security_scheme(OWNER_ONLY)
+@owner_api
 async def api_remove(slug: str):
     """Unstar a tool (idempotent)."""
     if enabled_tool_or_none(slug) is None:

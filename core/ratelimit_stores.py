@@ -8,9 +8,8 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
-from core.db import get_db, metadata
+from core.db import get_db, metadata, upsert_insert
 from core.errors import RateLimitStoreOutage
 
 # One row per subject and window; the key holds the window's number, so a new window is a new row.
@@ -44,8 +43,7 @@ class DatabaseStore:
 
     async def add(self, key: str, now: float, expires_at: float) -> int:
         db = get_db()
-        dialect = sqlite if db.url.dialect == "sqlite" else postgresql
-        statement = dialect.insert(rate_limits).values(key=key, count=1, expires_at=moment_of(expires_at))
+        statement = upsert_insert(rate_limits).values(key=key, count=1, expires_at=moment_of(expires_at))
         statement = statement.on_conflict_do_update(
             index_elements=[rate_limits.c.key], set_={"count": rate_limits.c.count + 1}
         ).returning(rate_limits.c.count)

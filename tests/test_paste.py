@@ -14,7 +14,7 @@ from core.db import get_db
 from tests.conftest import make_app
 from tests.test_auth import run_cli
 from tools.paste import store
-from tools.paste.pastes import PasteInput
+from tools.paste.models import PasteInput
 from tools.paste.render import detect_language, highlight_code, language_name, render_paste, stylesheet
 
 ID = re.compile(r"^[A-Za-z0-9_-]{22}$")  # token_urlsafe(16): 128 bits

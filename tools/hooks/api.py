@@ -2,76 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from pydantic import BaseModel, Field
 from quart import g, request
-from quart_schema import document_querystring, security_scheme, validate_request, validate_response
+from quart_schema import document_querystring, validate_request, validate_response
 
-from core.auth import owner_required
+from core.auth import owner_api
 from core.config import current_settings
 from core.forms import api_error
-from tools.hooks import bin_view, bp, request_view, store
-from tools.hooks.schemas import BinSettings, BinUpdate
-
-OWNER_ONLY = [{"bearer": []}]
-
-
-class BinOut(BaseModel):
-    id: str = Field(description="The bin's secret id (part of the capture URL).")
-    name: str
-    capture_url: str = Field(description="Send any request (any method, any sub-path) here to record it.")
-    page_url: str = Field(description="The bin's live page.")
-    response_status: int
-    response_content_type: str = Field(description="The Content-Type chosen for the answer.")
-    response_served_content_type: str = Field(
-        description="The Content-Type the answer is really sent with: text/plain when the chosen one is a script "
-        "or stylesheet type (HTML, XML and SVG keep theirs, with Content-Disposition: attachment)."
-    )
-    response_body: str
-    received: int = Field(description="Requests captured since the bin was created, including dropped ones.")
-    stored: int = Field(description="Requests kept now (at most HOOKS_MAX_REQUESTS, oldest dropped).")
-    created_at: datetime
-    expires_at: datetime
-
-
-class BinList(BaseModel):
-    bins: list[BinOut]
-
-
-class HeaderOut(BaseModel):
-    name: str
-    value: str
-
-
-class RequestOut(BaseModel):
-    id: int = Field(description="Grows with every capture: a larger id is a newer request.")
-    method: str
-    path: str = Field(description="The path as sent, percent-encoding kept.")
-    query: str = Field(description="The raw query string, without '?'.")
-    url: str
-    headers: list[HeaderOut] = Field(
-        description="Every header as received, in order (owner only); this site's own login cookies and API "
-        "tokens are replaced by a '[removed: …]' note and never stored."
-    )
-    client_address: str | None
-    received_at: datetime
-    content_type: str | None
-    body_size: int = Field(description="The body's real length in bytes.")
-    body_stored: int = Field(description="Bytes stored: at most HOOKS_MAX_BODY_BYTES.")
-    body_truncated: bool
-    body_text: str | None = Field(description="The stored body as text; null when it is not UTF-8 (binary).")
-    body_base64: str = Field(description="The stored body, base64.")
-    curl: str = Field(description="A shell command that sends the same request again.")
-
-
-class BinRequests(BaseModel):
-    bin: BinOut
-    requests: list[RequestOut] = Field(description="Newest first.")
-
-
-class RequestsQuery(BaseModel):
-    after: int = Field(default=0, ge=0, description="Only requests with a larger id (for polling).")
+from tools.hooks import bp, store
+from tools.hooks.models import (
+    BinList,
+    BinOut,
+    BinRequests,
+    BinSettings,
+    BinUpdate,
+    HeaderOut,
+    RequestOut,
+    RequestsQuery,
+    bin_view,
+    request_view,
+)
 
 
 def bin_out(hook_bin: dict) -> BinOut:
@@ -106,8 +55,7 @@ async def live_bin_or_error(bin_id: str):
 
 
 @bp.post("/api/hooks")
-@owner_required
-@security_scheme(OWNER_ONLY)
+@owner_api
 @validate_request(BinSettings)
 @validate_response(BinOut, 201)
 async def api_create(data: BinSettings):
@@ -117,8 +65,7 @@ async def api_create(data: BinSettings):
 
 
 @bp.get("/api/hooks")
-@owner_required
-@security_scheme(OWNER_ONLY)
+@owner_api
 @validate_response(BinList)
 async def api_list() -> BinList:
     """List your bins, newest first (expired ones are deleted)."""
@@ -127,8 +74,7 @@ async def api_list() -> BinList:
 
 
 @bp.get("/api/hooks/<key:bin_id>")
-@owner_required
-@security_scheme(OWNER_ONLY)
+@owner_api
 @document_querystring(RequestsQuery)
 @validate_response(BinRequests)
 async def api_get(bin_id: str):
@@ -144,8 +90,7 @@ async def api_get(bin_id: str):
 
 
 @bp.patch("/api/hooks/<key:bin_id>")
-@owner_required
-@security_scheme(OWNER_ONLY)
+@owner_api
 @validate_request(BinUpdate)
 @validate_response(BinOut)
 async def api_update(bin_id: str, data: BinUpdate):
@@ -160,8 +105,7 @@ async def api_update(bin_id: str, data: BinUpdate):
 
 
 @bp.delete("/api/hooks/<key:bin_id>")
-@owner_required
-@security_scheme(OWNER_ONLY)
+@owner_api
 async def api_delete(bin_id: str):
     """Delete a bin and everything it captured."""
     if not await store.delete_bin(bin_id, g.user_id):

@@ -8,14 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from core.db import get_db, metadata
+from core.db import get_db, metadata, owner_id_column, row_dict, utc
 
 hook_bins = sa.Table(
     "hook_bins",
     metadata,
     # The id is the capture URL's secret: 16 random bytes, URL-safe base64 (22 characters).
     sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column("owner_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    owner_id_column(),
     sa.Column("name", sa.String(100), nullable=False),
     sa.Column("response_status", sa.Integer, nullable=False),
     sa.Column("response_content_type", sa.String(200), nullable=False),
@@ -60,18 +60,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def utc(moment: datetime) -> datetime:
-    """SQLite gives naive datetimes back; they were stored as UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
 def as_dict(row) -> dict | None:
-    if row is None:
+    """A bin or request row as a dict: UTC datetimes, headers as (name, value) pairs, the body as bytes."""
+    item = row_dict(row)
+    if item is None:
         return None
-    item = dict(row._mapping)
-    for key in ("created_at", "expires_at", "received_at"):
-        if key in item and item[key] is not None:
-            item[key] = utc(item[key])
     if "headers" in item:
         item["headers"] = [tuple(pair) for pair in json.loads(item["headers"])]
     if "body" in item:

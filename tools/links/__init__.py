@@ -15,5 +15,4 @@ TOOL = Tool(
 )
 bp = Blueprint("links", __name__, cli_group=None)
 
-# The views register their routes on bp (imported last: they import bp and TOOL from here).
-from tools.links import api, pages, public  # noqa: E402, F401
+from tools.links import api, views  # noqa: E402, F401  (imported last: they add their routes to bp)

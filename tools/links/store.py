@@ -6,11 +6,16 @@ other inserts and ordinary UPDATEs of the link do not conflict with). Statistics
 queries over those rows. The one exception is a link with a maximum visit count: there the
 visit is claimed with an atomic `UPDATE … SET visits = visits + 1 WHERE visits < max_visits`,
 which must lock the row briefly so that the limit is never exceeded.
+
+The redirect's queries are prepared once (core.prepared): on PostgreSQL the lookup and the click's
+INSERT are one statement (a data-modifying CTE), on SQLite two. A visit-limited link is claimed first,
+and its click is recorded after the claim succeeded.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
@@ -18,14 +23,17 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
-from core.db import get_db, metadata
+from core.db import contains_words, get_db, is_postgres, metadata, owner_id_column, row_dict
+from core.forms import ToolInputError
+from core.prepared import Prepared
 from tools.links import rules
+from tools.links.models import AliasTakenError, LinkInput, checked_settings
 
 links = sa.Table(
     "links",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("owner_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    owner_id_column(),
     sa.Column("code", sa.String(64), nullable=False, unique=True),
     sa.Column("target", sa.String(rules.MAX_TARGET), nullable=False),
     sa.Column("permanent", sa.Boolean, nullable=False),
@@ -97,23 +105,6 @@ def _utc_day_postgresql(element, compiler, **kw):
     return f"to_char(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
 
 
-def utc(moment: datetime | None) -> datetime | None:
-    """SQLite gives naive datetimes back; they were stored as UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
-def as_dict(row) -> dict | None:
-    if row is None:
-        return None
-    link = dict(row._mapping)
-    for key in ("expires_at", "created_at", "updated_at"):
-        if key in link:
-            link[key] = utc(link[key])
-    return link
-
-
 def is_code_taken(exc: Exception) -> bool:
     """True for the unique-constraint violation on links.code, as each driver reports it."""
     if isinstance(exc, asyncpg.UniqueViolationError):
@@ -128,7 +119,7 @@ async def insert_link(owner_id: int, code: str, settings: dict) -> dict:
         .values(owner_id=owner_id, code=code, visits=0, created_at=now, updated_at=now, **settings)
         .returning(*COLUMNS)
     )
-    return as_dict(await get_db().fetch_one(query))
+    return row_dict(await get_db().fetch_one(query))
 
 
 async def create_link(owner_id: int, alias: str | None, settings: dict) -> dict:
@@ -152,8 +143,16 @@ async def create_link(owner_id: int, alias: str | None, settings: dict) -> dict:
     raise AliasTaken("no free code found")
 
 
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+async def add_link(owner_id: int, data: LinkInput) -> dict:
+    """Check a new link's settings and alias against the rules, then store it (ToolInputError names the field)."""
+    settings = checked_settings(data, {"target", "permanent", "expires_at", "max_visits"})
+    alias = rules.clean_alias(data.alias) if data.alias is not None else None
+    try:
+        return await create_link(owner_id, alias, {**settings, "disabled": False})
+    except AliasTaken:
+        if alias is None:
+            raise ToolInputError("no free code was found; please try again", "alias") from None
+        raise AliasTakenError(f"the alias {alias!r} is already taken: choose another one", "alias") from None
 
 
 def human_clicks(link_id) -> sa.ScalarSelect:
@@ -167,21 +166,16 @@ def human_clicks(link_id) -> sa.ScalarSelect:
 
 async def list_links(owner_id: int, search: str = "") -> list[dict]:
     """The owner's links, newest first, with their human click count; `search` matches code or target."""
-    if "\x00" in search:
-        return []  # no stored code or target holds NUL (and PostgreSQL cannot compare text with it)
-    query = sa.select(*COLUMNS, human_clicks(links.c.id).label("clicks")).where(links.c.owner_id == owner_id)
-    for word in search.split():
-        pattern = f"%{escape_like(word)}%"
-        query = query.where(
-            sa.or_(links.c.code.ilike(pattern, escape="\\"), links.c.target.ilike(pattern, escape="\\"))
-        )
+    query = sa.select(*COLUMNS, human_clicks(links.c.id).label("clicks")).where(
+        links.c.owner_id == owner_id, contains_words(search, links.c.code, links.c.target)
+    )
     query = query.order_by(links.c.created_at.desc(), links.c.id.desc()).limit(LIST_LIMIT)
-    return [as_dict(row) for row in await get_db().fetch_all(query)]
+    return [row_dict(row) for row in await get_db().fetch_all(query)]
 
 
 async def get_link(owner_id: int, code: str) -> dict | None:
     query = sa.select(*COLUMNS).where(links.c.code == code.lower(), links.c.owner_id == owner_id)
-    return as_dict(await get_db().fetch_one(query))
+    return row_dict(await get_db().fetch_one(query))
 
 
 async def update_link(owner_id: int, code: str, changes: dict) -> dict | None:
@@ -192,7 +186,7 @@ async def update_link(owner_id: int, code: str, changes: dict) -> dict | None:
         .values(**changes, updated_at=datetime.now(UTC))
         .returning(*COLUMNS)
     )
-    return as_dict(await get_db().fetch_one(query))
+    return row_dict(await get_db().fetch_one(query))
 
 
 async def delete_link(owner_id: int, code: str) -> bool:
@@ -249,3 +243,82 @@ async def click_statistics(link_id: int, today: date | None = None) -> dict:
         "per_day": list(per_day.values()),
         "top_referrers": [{"host": row.referrer_host, "clicks": row.n} for row in referrers],
     }
+
+
+# --- the redirect: GET /s/<code> ----------------------------------------------------------
+
+code_value = sa.bindparam("code", None, type_=sa.String)
+link_id_value = sa.bindparam("link_id", None, type_=sa.Integer)
+now_value = sa.bindparam("now", None, type_=sa.DateTime(timezone=True))
+referrer_value = sa.bindparam("referrer_host", None, type_=sa.String)
+bot_value = sa.bindparam("is_bot", None, type_=sa.Boolean)
+
+FIND = Prepared(sa.select(*REDIRECT_COLUMNS).where(links.c.code == code_value))
+RECORD_CLICK = Prepared(
+    sa.insert(clicks).values(
+        link_id=link_id_value, clicked_at=now_value, referrer_host=referrer_value, is_bot=bot_value
+    )
+)
+CLAIM_VISIT = Prepared(
+    sa.update(links)
+    .where(links.c.id == link_id_value, links.c.visits < links.c.max_visits)
+    .values(visits=links.c.visits + 1)
+    .returning(links.c.visits)
+)
+VISITS_LEFT = Prepared(sa.select(links.c.id).where(links.c.id == link_id_value, links.c.visits < links.c.max_visits))
+
+
+def find_and_count() -> Prepared:
+    """PostgreSQL: the link's row, and (in the same statement) its click when it redirects without a limit."""
+    link = sa.select(*REDIRECT_COLUMNS).where(links.c.code == code_value).cte("link")
+    redirects_unlimited = sa.select(link.c.id, now_value, referrer_value, bot_value).where(
+        sa.not_(link.c.disabled),
+        sa.or_(link.c.expires_at.is_(None), link.c.expires_at > now_value),
+        link.c.max_visits.is_(None),
+    )
+    click = sa.insert(clicks).from_select(["link_id", "clicked_at", "referrer_host", "is_bot"], redirects_unlimited)
+    return Prepared(sa.select(link).add_cte(click.cte("click")))
+
+
+FIND_AND_COUNT = find_and_count()
+
+
+def closed_reason(link: dict, now: datetime) -> str | None:
+    """ "disabled" or "expired" when the link does not redirect at `now` (whatever its visits), else None."""
+    if link["disabled"]:
+        return "disabled"
+    if link["expires_at"] is not None and link["expires_at"] <= now:
+        return "expired"
+    return None
+
+
+@dataclass(frozen=True)
+class Click:
+    referrer_host: str | None
+    is_bot: bool
+
+
+async def follow(code: str, now: datetime, click: Click | None) -> dict | None:
+    """The link; with a click (a GET), the click is recorded too when the link redirects without a visit limit."""
+    db = get_db()
+    if click is None:  # a HEAD request (link checkers): answered, never counted
+        return row_dict(await db.fetch_one(FIND(code=code)))
+    if is_postgres(db):
+        values = {"code": code, "now": now, "referrer_host": click.referrer_host, "is_bot": click.is_bot}
+        return row_dict(await db.fetch_one(FIND_AND_COUNT(**values)))
+    link = row_dict(await db.fetch_one(FIND(code=code)))  # SQLite has no INSERT in a CTE: two statements
+    if link is not None and link["max_visits"] is None and closed_reason(link, now) is None:
+        await record_click(link["id"], now, click)
+    return link
+
+
+async def claim_visit(link_id: int, click: Click | None) -> bool:
+    """Count one visit of a link with max_visits (atomic under concurrency), or for a HEAD only check that one
+    is left; False when the link is used up."""
+    query = CLAIM_VISIT(link_id=link_id) if click is not None else VISITS_LEFT(link_id=link_id)
+    return await get_db().fetch_val(query) is not None
+
+
+async def record_click(link_id: int, now: datetime, click: Click) -> None:
+    values = {"link_id": link_id, "now": now, "referrer_host": click.referrer_host, "is_bot": click.is_bot}
+    await get_db().execute(RECORD_CLICK(**values))

@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from core.db import get_db, metadata
+from core.db import contains_words, get_db, metadata, owner_id_column, row_dict
 
 notes = sa.Table(
     "notes",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("owner_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    owner_id_column(),
     sa.Column("title", sa.String(200), nullable=False),
     sa.Column("body", sa.Text, nullable=False),
     # Bumped by every edit: an edit based on an older version is refused, never silently applied.
@@ -25,16 +25,6 @@ COLUMNS = (notes.c.id, notes.c.title, notes.c.body, notes.c.version, notes.c.cre
 LIST_LIMIT = 200
 
 
-def as_dict(row) -> dict | None:
-    if row is None:
-        return None
-    note = dict(row._mapping)
-    for key in ("created_at", "updated_at"):
-        if note[key].tzinfo is None:  # SQLite gives naive datetimes back; they were stored as UTC
-            note[key] = note[key].replace(tzinfo=UTC)
-    return note
-
-
 async def create_note(owner_id: int, title: str, body: str) -> dict:
     now = datetime.now(UTC)
     query = (
@@ -42,28 +32,23 @@ async def create_note(owner_id: int, title: str, body: str) -> dict:
         .values(owner_id=owner_id, title=title, body=body, version=1, created_at=now, updated_at=now)
         .returning(*COLUMNS)
     )
-    return as_dict(await get_db().fetch_one(query))
+    return row_dict(await get_db().fetch_one(query))
 
 
 async def list_notes(owner_id: int, search: str = "") -> list[dict]:
     """The owner's notes, newest edit first; `search` matches title or body, any case."""
-    if "\x00" in search:
-        return []  # no note holds a NUL (PostgreSQL cannot store one), and it refuses one in a query too
-    query = sa.select(*COLUMNS).where(notes.c.owner_id == owner_id)
-    for word in search.split():
-        pattern = f"%{escape_like(word)}%"
-        query = query.where(sa.or_(notes.c.title.ilike(pattern, escape="\\"), notes.c.body.ilike(pattern, escape="\\")))
-    query = query.order_by(notes.c.updated_at.desc(), notes.c.id.desc()).limit(LIST_LIMIT)
-    return [as_dict(row) for row in await get_db().fetch_all(query)]
-
-
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    query = (
+        sa.select(*COLUMNS)
+        .where(notes.c.owner_id == owner_id, contains_words(search, notes.c.title, notes.c.body))
+        .order_by(notes.c.updated_at.desc(), notes.c.id.desc())
+        .limit(LIST_LIMIT)
+    )
+    return [row_dict(row) for row in await get_db().fetch_all(query)]
 
 
 async def get_note(owner_id: int, note_id: int) -> dict | None:
     query = sa.select(*COLUMNS).where(notes.c.id == note_id, notes.c.owner_id == owner_id)
-    return as_dict(await get_db().fetch_one(query))
+    return row_dict(await get_db().fetch_one(query))
 
 
 async def update_note(owner_id: int, note_id: int, title: str, body: str, version: int) -> dict | None:
@@ -74,7 +59,7 @@ async def update_note(owner_id: int, note_id: int, title: str, body: str, versio
         .values(title=title, body=body, version=notes.c.version + 1, updated_at=datetime.now(UTC))
         .returning(*COLUMNS)
     )
-    return as_dict(await get_db().fetch_one(query))
+    return row_dict(await get_db().fetch_one(query))
 
 
 async def delete_note(owner_id: int, note_id: int) -> bool:

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import click
+from quart import Blueprint
 
-from core.cli import run
-from tools.paste import api, views  # noqa: F401 - they add their routes to bp
-from tools.paste.blueprint import TOOL, bp
-from tools.paste.store import purge_expired
+from core.registry import Tool
 
-__all__ = ["TOOL", "bp"]
+TOOL = Tool(
+    slug="paste",
+    title="Paste",
+    category="Web services",
+    keywords=("pastebin", "snippet", "share", "code", "syntax highlighting", "burn after read", "curl"),
+    login_required=True,  # unless PASTE_ANONYMOUS is on
+)
+# cli_group=None: the commands sit at the top level, `quart --app app purge-expired`.
+bp = Blueprint("paste", __name__, cli_group=None)
 
-
-@bp.cli.command("purge-expired")
-def purge_expired_command() -> None:
-    """Delete expired pastes and print how many (for Heroku Scheduler)."""
-    app = click.get_current_context().obj.load_app()
-    count = run(app, purge_expired)
-    click.echo(f"Deleted {count} expired paste{'' if count == 1 else 's'}.")
+from tools.paste import api, cli, views  # noqa: E402, F401  (imported last: they add their routes to bp)

@@ -2,49 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from pydantic import BaseModel, Field
 from quart import g, request
 from quart_schema import security_scheme, validate_request, validate_response
 
-from core.auth import bearer_token, current_user_id, owner_required
+from core.auth import OWNER_ONLY, bearer_token, current_user_id, owner_api
 from core.forms import api_error
 from core.ratelimit import retry_after_header, too_many_requests_message
-from tools.paste import store
-from tools.paste.blueprint import PRIVATE_HEADERS, bp
-from tools.paste.pastes import PasteInput, PasteTooLarge, anonymous_allowed, anonymous_refusal, create_paste
-from tools.paste.views import paste_links
+from tools.paste import bp, store
+from tools.paste.models import (
+    PRIVATE_HEADERS,
+    PasteCreated,
+    PasteInput,
+    PasteList,
+    PasteOut,
+    PasteSummary,
+    PasteTooLarge,
+    anonymous_allowed,
+    anonymous_refusal,
+    paste_links,
+)
 
-OWNER = [{"bearer": []}]
-OWNER_OR_ANONYMOUS = [{"bearer": []}, {}]  # {}: no credentials, when PASTE_ANONYMOUS is on
+OWNER_OR_ANONYMOUS = [*OWNER_ONLY, {}]  # {}: no credentials, when PASTE_ANONYMOUS is on
 NOT_FOUND = "No paste with this id (it may have expired, been deleted or been read)."
-
-
-class PasteSummary(BaseModel):
-    id: str
-    title: str
-    language: str = Field(description="The Pygments language name (detected when created with auto).")
-    size: int = Field(description="Size of the content in UTF-8 bytes.")
-    burn_after_read: bool
-    created_at: datetime
-    expires_at: datetime | None = Field(description="When the paste is deleted; null: never.")
-    url: str = Field(description="The paste's page.")
-    raw_url: str | None = Field(description="The raw text (text/plain); null for burn-after-read pastes.")
-
-
-class PasteOut(PasteSummary):
-    content: str
-
-
-class PasteCreated(PasteSummary):
-    delete_token: str | None = Field(
-        description="Anonymous pastes only: send it as X-Delete-Token to DELETE the paste. Shown once."
-    )
-
-
-class PasteList(BaseModel):
-    pastes: list[PasteSummary]
 
 
 def summary_fields(paste: dict) -> dict:
@@ -74,15 +53,14 @@ async def api_create(data: PasteInput):
         body, status = api_error(too_many_requests_message(refusal), status=429)
         return body, status, retry_after_header(refusal)
     try:
-        created = await create_paste(data, user_id)
+        created = await store.create_paste(data, user_id)
     except PasteTooLarge as exc:
         return api_error(str(exc), "content", 413)
     return PasteCreated(**summary_fields(created.paste), delete_token=created.delete_token), 201
 
 
 @bp.get("/api/paste")
-@owner_required
-@security_scheme(OWNER)
+@owner_api
 @validate_response(PasteList)
 async def api_list() -> PasteList:
     """Your pastes that have not expired, newest first (without their content)."""

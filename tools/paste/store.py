@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
+import secrets
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from core.db import get_db, metadata
+from core.auth import hash_token
+from core.bounded_render import render_bounded, site_hosts
+from core.db import get_db, metadata, owner_id_column, row_dict
+from core.executor import WorkLimitExceeded, default_limits, run_bounded
+from tools.paste.models import EXPIRY, Created, PasteInput, PasteTooLarge, size_limit, too_large_message
+from tools.paste.render import AUTO, PLAIN, detect_language, render_paste
 
 pastes = sa.Table(
     "pastes",
@@ -15,7 +20,7 @@ pastes = sa.Table(
     # secrets.token_urlsafe(16): 128 random bits, 22 characters.
     sa.Column("id", sa.String(32), primary_key=True),
     # None for an anonymous paste (allowed only when PASTE_ANONYMOUS is on).
-    sa.Column("owner_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=True, index=True),
+    owner_id_column(nullable=True),
     sa.Column("title", sa.String(200), nullable=False),
     sa.Column("language", sa.String(64), nullable=False),
     sa.Column("content", sa.Text, nullable=False),
@@ -32,38 +37,18 @@ LIST_COLUMNS = tuple(c for c in COLUMNS if c.name != "content")
 LIST_LIMIT = 200
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def hash_token(token: str) -> str:
-    """Delete tokens are 192 random bits, so one SHA-256 is enough to store them."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def as_dict(row) -> dict | None:
-    if row is None:
-        return None
-    paste = dict(row._mapping)
-    for key in ("created_at", "expires_at"):
-        value = paste.get(key)
-        if value is not None and value.tzinfo is None:  # SQLite gives naive datetimes back; stored as UTC
-            paste[key] = value.replace(tzinfo=UTC)
-    return paste
-
-
 def not_expired(now: datetime):
     return sa.or_(pastes.c.expires_at.is_(None), pastes.c.expires_at > now)
 
 
 async def insert_paste(values: dict) -> dict:
-    return as_dict(await get_db().fetch_one(sa.insert(pastes).values(**values).returning(*COLUMNS)))
+    return row_dict(await get_db().fetch_one(sa.insert(pastes).values(**values).returning(*COLUMNS)))
 
 
 async def get_paste(paste_id: str) -> dict | None:
     """The paste, or None when there is none; an expired paste is deleted on the spot."""
-    now = utcnow()
-    paste = as_dict(await get_db().fetch_one(sa.select(*COLUMNS).where(pastes.c.id == paste_id)))
+    now = datetime.now(UTC)
+    paste = row_dict(await get_db().fetch_one(sa.select(*COLUMNS).where(pastes.c.id == paste_id)))
     if paste is not None and paste["expires_at"] is not None and paste["expires_at"] <= now:
         await get_db().execute(sa.delete(pastes).where(pastes.c.id == paste_id, pastes.c.expires_at <= now))
         return None
@@ -74,21 +59,21 @@ async def take_burning_paste(paste_id: str) -> dict | None:
     """Read a burn-after-read paste and delete it in one statement: of racing readers, exactly one gets it."""
     query = (
         sa.delete(pastes)
-        .where(pastes.c.id == paste_id, pastes.c.burn_after_read.is_(True), not_expired(utcnow()))
+        .where(pastes.c.id == paste_id, pastes.c.burn_after_read.is_(True), not_expired(datetime.now(UTC)))
         .returning(*COLUMNS)
     )
-    return as_dict(await get_db().fetch_one(query))
+    return row_dict(await get_db().fetch_one(query))
 
 
 async def list_pastes(owner_id: int) -> list[dict]:
     """The owner's live pastes, newest first, without their content."""
     query = (
         sa.select(*LIST_COLUMNS)
-        .where(pastes.c.owner_id == owner_id, not_expired(utcnow()))
+        .where(pastes.c.owner_id == owner_id, not_expired(datetime.now(UTC)))
         .order_by(pastes.c.created_at.desc(), pastes.c.id)
         .limit(LIST_LIMIT)
     )
-    return [as_dict(row) for row in await get_db().fetch_all(query)]
+    return [row_dict(row) for row in await get_db().fetch_all(query)]
 
 
 async def delete_paste(paste_id: str, owner_id: int | None, delete_token: str | None) -> bool:
@@ -106,5 +91,56 @@ async def delete_paste(paste_id: str, owner_id: int | None, delete_token: str | 
 
 async def purge_expired() -> int:
     """Delete every expired paste; how many were deleted."""
-    query = sa.delete(pastes).where(pastes.c.expires_at <= utcnow()).returning(pastes.c.id)
+    query = sa.delete(pastes).where(pastes.c.expires_at <= datetime.now(UTC)).returning(pastes.c.id)
     return len(await get_db().fetch_all(query))
+
+
+# --- creating a paste ------------------------------------------------------------------
+
+DETECT_SECONDS = 1.0  # auto-detection is a guess: past this, the paste is plain text
+
+
+async def guess_language(content: str) -> str:
+    """Pygments' guess, bounded: some texts make its lexers' analysis slow."""
+    limits = default_limits()
+    try:
+        return await run_bounded(
+            detect_language, content, limits=limits.replace(seconds=min(limits.seconds, DETECT_SECONDS))
+        )
+    except WorkLimitExceeded:
+        return PLAIN
+
+
+def expires_at(expires: str, now: datetime) -> datetime | None:
+    lifetime = EXPIRY[expires]
+    return None if lifetime is None else now + lifetime
+
+
+async def create_paste(data: PasteInput, owner_id: int | None) -> Created:
+    """Store a paste; anonymous ones get a delete token (returned once, stored hashed)."""
+    size = len(data.content.encode("utf-8"))
+    if size > size_limit():
+        raise PasteTooLarge(too_large_message())
+    language = data.language
+    if language == AUTO:
+        language = await guess_language(data.content)
+    token = None if owner_id is not None else secrets.token_urlsafe(24)
+    now = datetime.now(UTC)
+    await purge_expired()  # the scheduler's job too, so an app without one still stays clean
+    paste = await insert_paste(
+        {
+            "id": secrets.token_urlsafe(16),
+            "owner_id": owner_id,
+            "title": data.title,
+            "language": language,
+            "content": data.content,
+            "size": size,
+            "burn_after_read": data.burn_after_read,
+            "delete_token_hash": hash_token(token) if token else None,
+            "created_at": now,
+            "expires_at": expires_at(data.expires, now),
+        }
+    )
+    # Render now, while its author waits, so its first viewers find it rendered (core.bounded_render caches).
+    await render_bounded(render_paste, paste["content"], paste["language"], site_hosts())
+    return Created(paste=paste, delete_token=token)

@@ -11,16 +11,16 @@ from core.errors import error_page, human_size
 from core.forms import field_errors, read_form
 from core.ratelimit import Decision, retry_after_header, too_many_requests_message
 from core.render import render_template, render_tool
-from tools.paste import store
-from tools.paste.blueprint import PRIVATE_HEADERS, TOOL, bp
-from tools.paste.pastes import (
+from tools.paste import TOOL, bp, store
+from tools.paste.models import (
     DEFAULT_EXPIRY,
     EXPIRY_LABELS,
+    PRIVATE_HEADERS,
     PasteInput,
     PasteTooLarge,
     anonymous_allowed,
     anonymous_refusal,
-    create_paste,
+    paste_links,
     size_limit,
     too_large_message,
 )
@@ -63,13 +63,6 @@ async def too_many_pastes(refusal: Decision):
     return response
 
 
-def paste_links(paste: dict) -> dict:
-    return {
-        "url": url_for("paste.show", paste_id=paste["id"], _external=True),
-        "raw_url": None if paste["burn_after_read"] else url_for("paste.raw", paste_id=paste["id"], _external=True),
-    }
-
-
 # --- the form ----------------------------------------------------------------------------
 
 
@@ -86,7 +79,7 @@ async def index():
         status = 422
         if form.data is not None:
             try:
-                created = await create_paste(form.data, user_id)
+                created = await store.create_paste(form.data, user_id)
                 status = 201
             except PasteTooLarge as exc:
                 form, status = form._replace(errors={"content": str(exc)}), 413
@@ -227,7 +220,7 @@ async def plain_create():
     except ValidationError as exc:
         return raw_text("".join(f"{field}: {message}\n" for field, message in field_errors(exc).items()), 422)
     try:
-        created = await create_paste(data, user_id)
+        created = await store.create_paste(data, user_id)
     except PasteTooLarge as exc:
         return raw_text(f"{exc}\n", 413)
     lines = [paste_links(created.paste)["url"]]

@@ -1,12 +1,17 @@
-"""Input and output models of the links tool (the same field names in forms and JSON)."""
+"""The links' input and output models (the same field names in forms and JSON), and the checks and shaping
+that pages and API share."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, Field, field_validator
+from quart import url_for
 
-from tools.links.rules import MAX_TARGET
+from core.db import utc
+from core.forms import ToolInputError
+from core.hosts import own_hosts
+from tools.links import rules
 
 MAX_VISITS_LIMIT = 1_000_000_000
 
@@ -16,17 +21,10 @@ def empty_to_none(value):
     return None if isinstance(value, str) and not value.strip() else value
 
 
-def as_utc(value: datetime | None) -> datetime | None:
-    """A time without a zone is UTC (the form says so); any other zone is converted."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 class LinkSettings(BaseModel):
     """The settings of a link an owner can set on creation and change later."""
 
-    target: str = Field(min_length=1, max_length=MAX_TARGET * 3, description="The http(s) URL to redirect to.")
+    target: str = Field(min_length=1, max_length=rules.MAX_TARGET * 3, description="The http(s) URL to redirect to.")
     permanent: bool = Field(default=False, description="Redirect with 301 (cached by browsers) instead of 302.")
     expires_at: datetime | None = Field(
         default=None, description="After this time (UTC when no zone is given) the link answers 410 Gone."
@@ -36,7 +34,7 @@ class LinkSettings(BaseModel):
     )
 
     blank_is_none = field_validator("expires_at", "max_visits", mode="before")(empty_to_none)
-    zone_is_utc = field_validator("expires_at")(as_utc)
+    zone_is_utc = field_validator("expires_at")(utc)  # a time without a zone is UTC (the form says so)
 
 
 class LinkInput(LinkSettings):
@@ -51,13 +49,13 @@ class LinkInput(LinkSettings):
 class LinkEdit(BaseModel):
     """PATCH: only the fields sent are changed; null clears expires_at or max_visits."""
 
-    target: str | None = Field(default=None, min_length=1, max_length=MAX_TARGET * 3)
+    target: str | None = Field(default=None, min_length=1, max_length=rules.MAX_TARGET * 3)
     permanent: bool | None = None
     disabled: bool | None = Field(default=None, description="A disabled link answers 410 Gone.")
     expires_at: datetime | None = None
     max_visits: int | None = Field(default=None, ge=1, le=MAX_VISITS_LIMIT)
 
-    zone_is_utc = field_validator("expires_at")(as_utc)
+    zone_is_utc = field_validator("expires_at")(utc)
 
 
 class LinkQuery(BaseModel):
@@ -106,3 +104,44 @@ class ClickStatistics(BaseModel):
 
 class LinkDetail(LinkOut):
     statistics: ClickStatistics
+
+
+class AliasTakenError(ToolInputError):
+    """A custom alias that another link already uses (HTTP 409)."""
+
+
+def link_status(link: dict, now: datetime | None = None) -> str:
+    now = now or datetime.now(UTC)
+    if link["disabled"]:
+        return "disabled"
+    if link["expires_at"] is not None and link["expires_at"] <= now:
+        return "expired"
+    if link["max_visits"] is not None and link["visits"] >= link["max_visits"]:
+        return "used up"
+    return "active"
+
+
+def short_url(code: str) -> str:
+    return url_for("links.follow", code=code, _external=True)
+
+
+def link_out(link: dict) -> LinkOut:
+    fields = {name: link[name] for name in LinkOut.model_fields if name in link}
+    return LinkOut(**fields, short_url=short_url(link["code"]), status=link_status(link))
+
+
+def link_summary(link: dict) -> LinkSummary:
+    return LinkSummary(**link_out(link).model_dump(), clicks=link["clicks"])
+
+
+def checked_settings(data: LinkSettings | LinkEdit, fields: set[str]) -> dict:
+    """The given fields of `data`, checked against the rules (raises ToolInputError naming the field)."""
+    changes = {name: getattr(data, name) for name in fields}
+    for name in ("target", "permanent", "disabled"):
+        if name in changes and changes[name] is None:
+            raise ToolInputError(f"{name} cannot be null", name)
+    if "target" in changes:
+        changes["target"] = rules.clean_target(changes["target"], own_hosts())
+    if changes.get("expires_at") is not None and changes["expires_at"] <= datetime.now(UTC):
+        raise ToolInputError("the expiry time must be in the future", "expires_at")
+    return changes

@@ -1,21 +1,20 @@
-"""What a paste is: the input schema, expiry choices, size limit, and creation."""
+"""What a paste is: its input and output models, expiry choices, size limit, anonymous pastes and links."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
+from quart import url_for
 
-from core.bounded_render import render_bounded, site_hosts
 from core.config import current_settings
 from core.errors import human_size
-from core.executor import WorkLimitExceeded, default_limits, run_bounded
 from core.ratelimit import Decision, Rule, limit_address
-from tools.paste import store
-from tools.paste.render import AUTO, PLAIN, detect_language, is_language, language_name, render_paste
+from tools.paste.render import AUTO, is_language, language_name
 
+# Paste pages hold private text and must not be cached (a shared cache would keep a burnt paste) or indexed.
+PRIVATE_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
 EXPIRY = {
     "10m": timedelta(minutes=10),
     "1h": timedelta(hours=1),
@@ -64,13 +63,13 @@ class PasteInput(BaseModel):
         return language_name(value)
 
 
-class PasteTooLarge(Exception):
-    """The content is over PASTE_MAX_BYTES; the message states the limit."""
-
-
 class Created(BaseModel):
     paste: dict
     delete_token: str | None
+
+
+class PasteTooLarge(Exception):
+    """The content is over PASTE_MAX_BYTES; the message states the limit."""
 
 
 def size_limit() -> int:
@@ -97,50 +96,34 @@ async def anonymous_refusal(owner_id: int | None) -> Decision | None:
     return None if owner_id is not None else await limit_address(anonymous_rule())
 
 
-DETECT_SECONDS = 1.0  # auto-detection is a guess: past this, the paste is plain text
+class PasteSummary(BaseModel):
+    id: str
+    title: str
+    language: str = Field(description="The Pygments language name (detected when created with auto).")
+    size: int = Field(description="Size of the content in UTF-8 bytes.")
+    burn_after_read: bool
+    created_at: datetime
+    expires_at: datetime | None = Field(description="When the paste is deleted; null: never.")
+    url: str = Field(description="The paste's page.")
+    raw_url: str | None = Field(description="The raw text (text/plain); null for burn-after-read pastes.")
 
 
-async def guess_language(content: str) -> str:
-    """Pygments' guess, bounded: some texts make its lexers' analysis slow."""
-    limits = default_limits()
-    try:
-        return await run_bounded(
-            detect_language, content, limits=limits.replace(seconds=min(limits.seconds, DETECT_SECONDS))
-        )
-    except WorkLimitExceeded:
-        return PLAIN
+class PasteOut(PasteSummary):
+    content: str
 
 
-def expires_at(expires: str, now: datetime) -> datetime | None:
-    lifetime = EXPIRY[expires]
-    return None if lifetime is None else now + lifetime
-
-
-async def create_paste(data: PasteInput, owner_id: int | None) -> Created:
-    """Store a paste; anonymous ones get a delete token (returned once, stored hashed)."""
-    size = len(data.content.encode("utf-8"))
-    if size > size_limit():
-        raise PasteTooLarge(too_large_message())
-    language = data.language
-    if language == AUTO:
-        language = await guess_language(data.content)
-    token = None if owner_id is not None else secrets.token_urlsafe(24)
-    now = store.utcnow()
-    await store.purge_expired()  # the scheduler's job too, so an app without one still stays clean
-    paste = await store.insert_paste(
-        {
-            "id": secrets.token_urlsafe(16),
-            "owner_id": owner_id,
-            "title": data.title,
-            "language": language,
-            "content": data.content,
-            "size": size,
-            "burn_after_read": data.burn_after_read,
-            "delete_token_hash": store.hash_token(token) if token else None,
-            "created_at": now,
-            "expires_at": expires_at(data.expires, now),
-        }
+class PasteCreated(PasteSummary):
+    delete_token: str | None = Field(
+        description="Anonymous pastes only: send it as X-Delete-Token to DELETE the paste. Shown once."
     )
-    # Render now, while its author waits, so its first viewers find it rendered (core.bounded_render caches).
-    await render_bounded(render_paste, paste["content"], paste["language"], site_hosts())
-    return Created(paste=paste, delete_token=token)
+
+
+class PasteList(BaseModel):
+    pastes: list[PasteSummary]
+
+
+def paste_links(paste: dict) -> dict:
+    return {
+        "url": url_for("paste.show", paste_id=paste["id"], _external=True),
+        "raw_url": None if paste["burn_after_read"] else url_for("paste.raw", paste_id=paste["id"], _external=True),
+    }

@@ -1,23 +1,42 @@
-"""The owner's pages: create and list at /tools/links/, one link's statistics and settings below it."""
+"""The pages: create and list at /tools/links/, one link's statistics and settings below it, and the public
+redirect GET /s/<code> (it counts the click, or explains why the link no longer redirects)."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from quart import Response, abort, flash, g, redirect, request, url_for
 
 from core.auth import owner_required
 from core.forms import FormInput, ToolInputError, read_form
 from core.render import render_template, render_tool
-from tools.links import TOOL, bp, service, store
+from tools.links import TOOL, bp, rules, store
 from tools.links.images import clicks_chart, qr_svg
-from tools.links.schemas import LinkInput, LinkSettings
+from tools.links.models import (
+    AliasTakenError,
+    LinkInput,
+    LinkSettings,
+    checked_settings,
+    link_out,
+    link_summary,
+    short_url,
+)
 
 PRIVATE = {"Cache-Control": "private, no-store"}
+GONE = {
+    "disabled": ("This link is switched off", "Its owner has disabled this short link."),
+    "expired": ("This link has expired", "This short link had an expiry date, and it has passed."),
+    "used up": ("This link has been used up", "This short link could be followed a limited number of times."),
+}
+NO_STORE = {"Cache-Control": "no-store"}
+# A 301 is cached by browsers: bounded, so an edited or disabled link takes effect within a day.
+PERMANENT_CACHE = {"Cache-Control": "max-age=86400"}
 
 
 async def index_page(form: FormInput, status: int = 200):
     query = request.args.get("q", "").strip()
     found = await store.list_links(g.user_id, query)
-    rows = [service.link_summary(link) for link in found]
+    rows = [link_summary(link) for link in found]
     response = await render_tool(TOOL, status=status, form=form, links=rows, query=query)
     response.headers.update(PRIVATE)
     return response
@@ -36,11 +55,11 @@ async def create():
     if form.data is None:
         return await index_page(form, 422)
     try:
-        link = await service.create(g.user_id, form.data)
+        link = await store.add_link(g.user_id, form.data)
     except ToolInputError as exc:
-        status = 409 if isinstance(exc, service.AliasTakenError) else 422
+        status = 409 if isinstance(exc, AliasTakenError) else 422
         return await index_page(form._replace(errors={exc.field: exc.message}), status)
-    await flash(f"Short link created: {service.short_url(link['code'])}")
+    await flash(f"Short link created: {short_url(link['code'])}")
     return redirect(url_for("links.show", code=link["code"]))
 
 
@@ -63,7 +82,7 @@ def settings_values(link: dict) -> dict:
 
 async def show_page(link: dict, form: FormInput | None = None, status: int = 200):
     statistics = await store.click_statistics(link["id"])
-    out = service.link_out(link)
+    out = link_out(link)
     chart = clicks_chart(statistics["per_day"], f"Clicks per day for /s/{link['code']}, last 30 days (UTC)")
     form = form or FormInput(None, settings_values(link), {}, tuple(LinkSettings.model_fields))
     body = await render_template(
@@ -85,7 +104,7 @@ async def edit(code: str):
     form = await read_form(LinkSettings, query=False)
     if form.data is not None:
         try:
-            changes = service.checked_settings(form.data, set(LinkSettings.model_fields))
+            changes = checked_settings(form.data, set(LinkSettings.model_fields))
         except ToolInputError as exc:
             form = form._replace(errors={exc.field: exc.message})
     if form.errors:
@@ -120,6 +139,40 @@ async def delete(code: str):
 @owner_required
 async def qr_download(code: str):
     link = await owned_link_or_404(code)
-    body = qr_svg(service.short_url(link["code"]), inline=False)
+    body = qr_svg(short_url(link["code"]), inline=False)
     headers = {"Content-Disposition": f'attachment; filename="qr-{link["code"]}.svg"', **PRIVATE}
     return Response(body, mimetype="image/svg+xml", headers=headers)
+
+
+# --- the public redirect ---------------------------------------------------------------
+
+
+async def gone(status: int, title: str, message: str):
+    body = await render_template("links/gone.html", status=status, title=title, message=message)
+    return body, status, NO_STORE
+
+
+@bp.get("/s/<key:code>")
+async def follow(code: str):
+    """Redirect to the link's target and count the click (bots and preview fetchers apart)."""
+    now = datetime.now(UTC)
+    click = None  # a HEAD (link checkers) is answered but not counted
+    if request.method == "GET":
+        click = store.Click(
+            rules.referrer_host(request.headers.get("Referer")), rules.is_bot(request.headers.get("User-Agent"))
+        )
+    link = await store.follow(code.lower(), now, click) if len(code) <= rules.MAX_CODE else None
+    if link is None:
+        return await gone(404, "No such link", "There is no short link at this address. Check it for typos.")
+    reason = store.closed_reason(link, now)
+    if reason is None and link["max_visits"] is not None:
+        # The one place that writes the link row: an atomic conditional increment, so the limit holds.
+        if not await store.claim_visit(link["id"], click):
+            reason = "used up"
+        elif click is not None:
+            await store.record_click(link["id"], now, click)
+    if reason is not None:
+        return await gone(410, *GONE[reason])
+    status = 301 if link["permanent"] else 302
+    headers = {"Location": link["target"], **(PERMANENT_CACHE if link["permanent"] else NO_STORE)}
+    return Response("", status=status, headers=headers)
