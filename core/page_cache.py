@@ -8,7 +8,7 @@ for a matching If-None-Match. Only what cannot depend on the visitor is stored:
 
 - the request: GET /tools/<slug>/, no query string, no Cookie, no Authorization, no HX-Request;
 - the response: 200, HTML, no Set-Cookie, not no-store/private (whoami and password send no-store);
-- one entry per (page, scheme, Host, Accept-Encoding, cross-site or not): what the layers inside decide on.
+- one entry per (page, scheme, Host, gzip or not, cross-site or not): what the layers inside decide on.
 
 Every answer for a tool page's URL that this layer sees carries `Vary: Cookie`: a shared cache must not hand
 the anonymous page to a logged-in owner.
@@ -107,18 +107,19 @@ class PageCache:
         """The cache key of an anonymous tool page request, or None when it must reach the app."""
         if scope["method"] != "GET" or scope["query_string"] or not self.entries:
             return None
-        encoding, host, cross_site = b"", b"", False
+        encoding, host, cross_site = None, b"", False
         for name, value in scope["headers"]:
             if name in BYPASS_HEADERS:
                 return None
-            if name == b"accept-encoding":
+            if name == b"accept-encoding" and encoding is None:  # the first one, as asgi-gzip reads it
                 encoding = value
             elif name == b"host":  # absolute URLs come from MYTOOLS_BASE_URL, but a development server has none
                 host = value
             elif name == b"sec-fetch-site":
                 cross_site = value in (b"cross-site", b"same-site")  # as CompressionMiddleware decides
         # The scheme (after the proxy layer) decides Strict-Transport-Security.
-        return scope["path"], scope["scheme"], host, encoding, cross_site
+        gzip = b"gzip" in (encoding or b"")  # asgi-gzip's own test, so odd values cannot fill the cache
+        return scope["path"], scope["scheme"], host, gzip, cross_site
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or not TOOL_PAGE.fullmatch(scope["path"]):
