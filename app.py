@@ -19,17 +19,17 @@ from core.errors import install_error_handlers
 from core.executor import install_executor
 from core.favorites import install_favorites
 from core.forms import FormLimitedRequest
-from core.gc_tuning import install_gc_tuning
 from core.home import tool_index_url
 from core.lifecycle import install_database
 from core.openapi import ApiOnlyProvider
+from core.patches import PatchVersionError, check_versions, install_type_adapter_cache
+from core.pipeline import install_pipeline
 from core.ratelimit import install_rate_limits
 from core.registry import current_tool, register_tools
-from core.render import SyncEnvironment, drop_flask_context_processors, is_htmx
-from core.schema_cache import install_type_adapter_cache
+from core.render import SyncEnvironment, is_htmx
 from core.security import install_security
 from core.sessions import install_sessions
-from core.static import install_compression, install_static
+from core.static import install_static
 from core.template_urls import install_url_cache
 from core.urls import install_converters
 
@@ -70,6 +70,7 @@ async def template_globals() -> dict:
 def create_app(overrides: dict[str, str] | None = None) -> Quart:
     """Build the app from the environment (plus `overrides`, same names); does no I/O."""
     settings = load_settings({**os.environ, **(overrides or {})})
+    check_versions()  # the libraries core/patches.py patches are the versions it was measured against
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     for name in ("hypercorn.error", "hypercorn.access"):
         logging.getLogger(name).propagate = False  # Hypercorn logs these itself; no second copy
@@ -85,7 +86,7 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     install_sessions(app)
     install_database(app, settings)
     install_rate_limits(app, settings)
-    SessionAuth(app, user_class=SessionUser)  # the cookie names a login session that logout can end
+    auth = SessionAuth(app, user_class=SessionUser)  # the cookie names a login session that logout can end
     install_type_adapter_cache()
     QuartSchema(
         app,
@@ -110,9 +111,7 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     register_tools(app, settings.disabled_tools)
     install_favorites(app)
     install_cli(app)
-    install_compression(app)  # after install_security: gzip wraps the host check, the outermost layer
-    drop_flask_context_processors(app)  # after every blueprint is registered
-    install_gc_tuning(app)  # last: its startup hook runs after every other one
+    install_pipeline(app, settings, auth)  # last: middleware and request hooks, in their one declared order
     return app
 
 
@@ -121,6 +120,8 @@ def _create_or_exit() -> Quart:
         return create_app()
     except ConfigError as exc:
         sys.exit(f"mytools: configuration error: {exc}")
+    except PatchVersionError as exc:
+        sys.exit(f"mytools: {exc}")
 
 
 app = _create_or_exit()

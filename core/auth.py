@@ -13,12 +13,13 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from quart import g, redirect, request, url_for
-from quart_auth import Action, AuthUser, QuartAuth, current_user
+from quart_auth import Action, AuthUser, current_user
 from quart_schema import security_scheme
 
 from core.db import get_db, metadata, row_dict, utc
 from core.errors import DatabaseOutage, is_database_outage
 from core.forms import api_error
+from core.patches import AsyncTemplateContextAuth
 
 log = logging.getLogger("mytools.auth")
 
@@ -259,11 +260,8 @@ def keep_out_of_caches(response) -> None:
         response.headers["Cache-Control"] = "no-store"  # a view's own "private, no-store" stays as it is
 
 
-class SessionAuth(QuartAuth):
-    """quart-auth with async hooks: Quart runs a sync context processor in a thread on every render."""
-
-    async def _template_context(self) -> dict[str, AuthUser]:
-        return {"current_user": self.load_user()}
+class SessionAuth(AsyncTemplateContextAuth):
+    """quart-auth (with its template context made async: core.patches), that skips unused cookie work."""
 
     async def after_request(self, response):
         if for_an_owner(getattr(g, self.attribute_name, None)):

@@ -86,6 +86,8 @@ class Settings:
     form_max_bytes: int = 4 * 1024 * 1024
     form_max_fields: int = 500
     login_form_max_bytes: int = 4096
+    # Anonymous tool pages kept per worker (core/page_cache.py); 0 renders every request.
+    page_cache_entries: int = 256
     # Absolute URLs (redirects, short and paste URLs) start with this origin when set, e.g. https://tools.example.com
     base_url: str = ""
     # Host names this site answers to (lowercase, no port); a request with another Host header gets 400.
@@ -277,6 +279,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         form_max_bytes=_int(env, "FORM_MAX_BYTES", 4 * 1024 * 1024, minimum=1024),
         form_max_fields=_int(env, "FORM_MAX_FIELDS", 500, minimum=10),
         login_form_max_bytes=_int(env, "LOGIN_FORM_MAX_BYTES", 4096, minimum=1024),
+        page_cache_entries=_int(env, "PAGE_CACHE_ENTRIES", 256, minimum=0),
         base_url=base_url,
         allowed_hosts=(allowed := _allowed_hosts(env, production, base_url)),
         allowed_host_suffixes=(".herokuapp.com",) if env.get("DYNO") and not allowed else (),

@@ -145,8 +145,6 @@ async def refuse_unknown_fields():
 
 
 def install_error_handlers(app: Quart) -> None:
-    app.before_request(read_api_json)
-    app.before_request(refuse_unknown_fields)
 
     @app.errorhandler(RequestSchemaValidationError)
     async def invalid_request(error: RequestSchemaValidationError):

@@ -108,7 +108,6 @@ async def favorite_context() -> dict:
 
 def install_favorites(app: Quart) -> None:
     app.register_blueprint(bp)
-    app.before_request(record_owner_visit)
     app.context_processor(favorite_context)
 
 

@@ -131,7 +131,7 @@ def own_hosts() -> frozenset[str]:
 
 
 def install_hosts(app: Quart, settings: Settings) -> None:
-    """Outermost but for compression: nothing in the app sees a Host that is not allowed."""
+    """The base URL, and a warning when no host is allowed (HostAndProxyMiddleware is placed by core/pipeline.py)."""
     if not settings.allowed_hosts and not settings.allowed_host_suffixes:
         log.warning(
             "No host names are configured: every request is refused with 400. Set MYTOOLS_BASE_URL or "
@@ -139,6 +139,3 @@ def install_hosts(app: Quart, settings: Settings) -> None:
         )
     if settings.base_url:
         use_base_url(app, settings.base_url)
-    app.asgi_app = HostAndProxyMiddleware(
-        app.asgi_app, settings.allowed_hosts, settings.proxy_hops, settings.allowed_host_suffixes
-    )

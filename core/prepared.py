@@ -11,22 +11,46 @@ A bindparam needs a value (None will do) so that SQLAlchemy does not insist on o
 every call must pass all of the statement's bindparams by name. Only the app's Database (AppDatabase,
 built by core.db.make_database) knows how to run one.
 
-On PostgreSQL, `fetch_one` of a Prepared statement outside a transaction goes straight to asyncpg's pool
-(acquire, fetchrow, release): what databases does too, without its per-call Connection object and locks.
+Public APIs only: SQLAlchemy's own asyncpg and aiosqlite dialects compile the statement and give each
+type's bind and result processors; the SQL text runs on the driver connection of the task's `databases`
+Connection (`Connection.raw_connection`), where asyncpg's statement cache keeps it prepared per server
+connection (off behind PgBouncer: core.db.pgbouncer_keywords).
 """
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from databases import Database
-from databases.backends.common.records import Record, create_column_maps
-from databases.backends.postgres import PostgresBackend, PostgresConnection
-from databases.backends.sqlite import CompilationContext, SQLiteBackend, SQLiteConnection
+from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
+from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.sql import ClauseElement
+
+DIALECTS: dict[str, Dialect] = {"postgresql": PGDialect_asyncpg(), "sqlite": SQLiteDialect_aiosqlite()}
+DIALECTS["postgres"] = DIALECTS["postgresql"]  # Heroku's scheme
+
+
+class Row(tuple):
+    """A result row: by position, by column name (row["code"]), as an attribute (row.code) or row._mapping."""
+
+    __slots__ = ()
+    columns: dict[str, int] = {}  # set on each template's subclass
+
+    def __getitem__(self, key):
+        return tuple.__getitem__(self, self.columns[key] if isinstance(key, str) else key)
+
+    def __getattr__(self, name: str):
+        try:
+            return tuple.__getitem__(self, self.columns[name])
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def _mapping(self) -> dict[str, Any]:  # the name SQLAlchemy's and databases' rows use
+        return dict(zip(self.columns, self, strict=True))
 
 
 @dataclass(frozen=True)
@@ -37,10 +61,9 @@ class Template:
     names: tuple[str, ...]  # the bind names, in argument order
     required: frozenset[str]  # the statement's named bindparams: each call passes them all
     literals: dict[str, Any]  # the values SQLAlchemy bound itself (e.g. the 1 of `visits + 1`)
-    processors: dict  # bind name -> the dialect's conversion of a Python value (e.g. datetime for SQLite)
-    result_columns: Any
-    column_maps: Any  # what databases' Record needs to convert result values, built once
-    compiled: Any
+    processors: dict[str, Callable]  # bind name -> the dialect's conversion of a Python value
+    converters: tuple[Callable | None, ...]  # per result column: the dialect's conversion of a value read
+    row_class: type[Row]
 
     def arguments(self, values: dict[str, Any]) -> list:
         if missing := self.required - values.keys():
@@ -51,6 +74,13 @@ class Template:
             value = values[name] if name in values else literals[name]
             args.append(processors[name](value) if name in processors else value)
         return args
+
+    def row(self, values) -> Row | None:
+        if values is None:
+            return None
+        return self.row_class(
+            value if convert is None else convert(value) for value, convert in zip(values, self.converters, strict=True)
+        )
 
 
 class Prepared:
@@ -63,10 +93,10 @@ class Prepared:
     def __call__(self, **values: Any) -> Bound:
         return Bound(self, values)
 
-    def template(self, dialect: Dialect) -> Template:
-        template = self.templates.get(dialect.name)
+    def template(self, dialect_name: str) -> Template:
+        template = self.templates.get(dialect_name)
         if template is None:
-            template = self.templates[dialect.name] = compile_template(self.statement, dialect)
+            template = self.templates[dialect_name] = compile_template(self.statement, DIALECTS[dialect_name])
         return template
 
 
@@ -77,8 +107,9 @@ class Bound:
     prepared: Prepared
     values: dict[str, Any]
 
-    def arguments(self, template: Template) -> list:
-        return template.arguments(self.values)
+    def statement(self) -> ClauseElement:
+        """The statement with this call's values, for databases' own (compiling) path."""
+        return self.prepared.statement.params(**self.values)
 
 
 def compile_template(statement: ClauseElement, dialect: Dialect) -> Template:
@@ -87,86 +118,78 @@ def compile_template(statement: ClauseElement, dialect: Dialect) -> Template:
         raise ValueError("a Prepared statement cannot hold expanding (IN) or literal-execute parameters")
     if compiled.escaped_bind_names:
         raise ValueError(f"bind names must be plain identifiers: {sorted(compiled.escaped_bind_names)}")
-    if dialect.paramstyle == "qmark":  # SQLite: positional ?, in the order the compiler wrote them
-        names, sql = tuple(compiled.positiontup), compiled.string
-    else:  # databases' PostgreSQL dialect writes %(name)s: number them $1… in sorted order, as databases does
-        names = tuple(sorted(compiled.params))
-        sql = compiled.string % {name: f"${i}" for i, name in enumerate(names, start=1)}
-    required = frozenset(name for param, name in compiled.bind_names.items() if not param.unique)
-    literals = {name: param.value for param, name in compiled.bind_names.items() if param.unique}
-    result_columns = compiled._result_columns
-    column_maps = create_column_maps(result_columns)
+    # Both dialects are positional (? and $n): positiontup is the argument order, a name once per number.
+    names = tuple(dict.fromkeys(compiled.positiontup)) if dialect.paramstyle != "qmark" else compiled.positiontup
+    binds = {name: compiled.binds[name] for name in names}
+    processors = {}
+    for name, param in binds.items():
+        if (process := param.type.dialect_impl(dialect).bind_processor(dialect)) is not None:
+            processors[name] = process
+    columns = list(getattr(statement, "exported_columns", ()))
+    keys = {column.key: index for index, column in enumerate(columns)}
+    converters = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
     return Template(
-        sql, names, required, literals, dict(compiled._bind_processors), result_columns, column_maps, compiled
+        sql=compiled.string,
+        names=tuple(names),
+        required=frozenset(name for name, param in binds.items() if not param.unique),
+        literals={name: param.value for name, param in binds.items() if param.unique},
+        processors=processors,
+        converters=converters,
+        row_class=type("Row", (Row,), {"__slots__": (), "columns": keys}),
     )
-
-
-class PreparedPostgresConnection(PostgresConnection):
-    def _compile(self, query):
-        if not isinstance(query, Bound):
-            return super()._compile(query)
-        template = query.prepared.template(self._dialect)
-        return template.sql, query.arguments(template), template.result_columns
-
-    async def fetch_one(self, query):
-        if not isinstance(query, Bound):
-            return await super().fetch_one(query)
-        # databases' own fetch_one, with the column maps of the template instead of new ones per row
-        template = query.prepared.template(self._dialect)
-        row = await self._connection.fetchrow(template.sql, *query.arguments(template))
-        return None if row is None else Record(row, template.result_columns, self._dialect, template.column_maps)
-
-
-class PreparedSQLiteConnection(SQLiteConnection):
-    def _compile(self, query):
-        if not isinstance(query, Bound):
-            return super()._compile(query)
-        template = query.prepared.template(self._dialect)
-        compiled = template.compiled
-        context = self._dialect.execution_ctx_cls()
-        context.dialect = self._dialect
-        context.result_column_struct = (
-            compiled._result_columns,
-            compiled._ordered_columns,
-            compiled._textual_ordered_columns,
-            compiled._ad_hoc_textual,
-            compiled._loose_column_name_matching,
-        )
-        return template.sql, query.arguments(template), template.result_columns, CompilationContext(context)
-
-
-class PreparedPostgresBackend(PostgresBackend):
-    def connection(self) -> PreparedPostgresConnection:
-        return PreparedPostgresConnection(self, self._dialect)
-
-
-class PreparedSQLiteBackend(SQLiteBackend):
-    def connection(self) -> PreparedSQLiteConnection:
-        return PreparedSQLiteConnection(self._pool, self._dialect)
 
 
 class AppDatabase(Database):
     """databases.Database that also runs Prepared statements (PostgreSQL via asyncpg, and SQLite)."""
 
+    def __init__(self, url, *, force_rollback: bool = False, **options: Any) -> None:
+        super().__init__(url, force_rollback=force_rollback, **options)
+        # One connection shared by every task: databases serialises its queries with a lock of its own,
+        # which the driver connection does not have, so Prepared statements take databases' path there.
+        self.shares_one_connection = force_rollback
+        self.dialect_name = self.url.dialect
+
     async def fetch_one(self, query, values=None):
-        if isinstance(query, Bound) and isinstance(self._backend, PreparedPostgresBackend) and self._no_connection():
-            # databases would acquire a pool connection for this one query and release it: the same, minus
-            # its Connection object (three locks) and the task's entry in its connection map.
-            template = query.prepared.template(self._backend._dialect)
-            async with self._backend._pool.acquire() as connection:
-                row = await connection.fetchrow(template.sql, *query.arguments(template))
-            if row is None:
-                return None
-            return Record(row, template.result_columns, self._backend._dialect, template.column_maps)
-        return await super().fetch_one(query, values)
+        if isinstance(query, Bound) and not self.shares_one_connection:
+            return await self.run(query, "one")
+        return await super().fetch_one(self.compiling(query), values)
 
-    def _no_connection(self) -> bool:
-        """True when this task holds no connection (so no transaction) that the query must run on."""
-        return self._global_connection is None and asyncio.current_task() not in self._connection_map
+    async def fetch_all(self, query, values=None):
+        if isinstance(query, Bound) and not self.shares_one_connection:
+            return await self.run(query, "all")
+        return await super().fetch_all(self.compiling(query), values)
 
-    SUPPORTED_BACKENDS = {
-        **Database.SUPPORTED_BACKENDS,
-        "postgresql": f"{__name__}:PreparedPostgresBackend",
-        "postgres": f"{__name__}:PreparedPostgresBackend",
-        "sqlite": f"{__name__}:PreparedSQLiteBackend",
-    }
+    async def fetch_val(self, query, values=None, column=0):
+        if isinstance(query, Bound) and not self.shares_one_connection:
+            row = await self.run(query, "one")
+            return None if row is None else row[column]
+        return await super().fetch_val(self.compiling(query), values, column)
+
+    async def execute(self, query, values=None):
+        if isinstance(query, Bound) and not self.shares_one_connection:
+            return await self.run(query, "execute")
+        return await super().execute(self.compiling(query), values)
+
+    @staticmethod
+    def compiling(query):
+        return query.statement() if isinstance(query, Bound) else query
+
+    async def run(self, query: Bound, want: str):
+        """Run on the task's connection (its transaction, if any): rows for "one"/"all", else as databases'
+        execute (PostgreSQL: the first value; SQLite: the last row id)."""
+        template = query.prepared.template(self.dialect_name)
+        args = template.arguments(query.values)
+        async with self.connection() as connection:
+            driver = connection.raw_connection
+            if self.dialect_name != "sqlite":  # asyncpg
+                if want == "all":
+                    return [template.row(row) for row in await driver.fetch(template.sql, *args)]
+                if want == "one":
+                    return template.row(await driver.fetchrow(template.sql, *args))
+                return await driver.fetchval(template.sql, *args)
+            async with driver.execute(template.sql, args) as cursor:  # aiosqlite, autocommit as in databases
+                if want == "all":
+                    return [template.row(row) for row in await cursor.fetchall()]
+                if want == "one":
+                    return template.row(await cursor.fetchone())
+                return cursor.lastrowid

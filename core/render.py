@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask.templating import _default_template_ctx_processor as flask_default_context
 from quart import Quart, current_app, make_response, request
 from quart.signals import before_render_template, template_rendered
 from quart.templating import Environment
@@ -58,16 +57,6 @@ async def render_tool(tool: Tool, status: int | None = None, **context):
     response = await make_response(await render_template(name, **context), status)
     response.vary.add("HX-Request")
     return response
-
-
-def drop_flask_context_processors(app: Quart) -> None:
-    """Remove the no-op context processor Flask's Scaffold gives every blueprint.
-
-    It reads Flask's own context variables, which Quart never sets, so it always returns {}; being sync,
-    Quart ran it in a worker thread on every render of the blueprint's pages.
-    """
-    for processors in app.template_context_processors.values():
-        processors[:] = [p for p in processors if p is not flask_default_context]
 
 
 def share_url(path: str, values: dict, secret_fields: tuple[str, ...] = ()) -> str | None:

@@ -76,7 +76,5 @@ async def add_security_headers(response):
 
 
 def install_security(app: Quart, settings: Settings) -> None:
-    app.before_request(refuse_cross_site_writes)
-    app.after_request(add_security_headers)
-    # Heroku's router appends the client address and scheme: trust exactly MYTOOLS_PROXY_HOPS hops of those.
+    """The allowed hosts and base URL; the hooks and the host layer are placed by core/pipeline.py."""
     install_hosts(app, settings)

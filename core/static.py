@@ -134,10 +134,4 @@ def weaken_etag_if_compressed(headers: list) -> list:
 
 def install_static(app: Quart) -> None:
     app.url_defaults(add_static_version)
-    app.after_request(cache_static_files)
     app.jinja_env.globals["static_url"] = static_url
-
-
-def install_compression(app: Quart) -> None:
-    """Outermost layer: it only rewrites the response, so it wraps the host check and the app alike."""
-    app.asgi_app = CompressionMiddleware(app.asgi_app)

@@ -55,6 +55,16 @@ def sqlparse_options(data: SqlInput) -> dict:
     }
 
 
+class GroupingStack(FilterStack):
+    """sqlparse's filter stack, saying (without reading its private flag) whether the options need grouping."""
+
+    grouping = False
+
+    def enable_grouping(self) -> None:
+        super().enable_grouping()
+        self.grouping = True
+
+
 def failure(exc: Exception) -> str:
     """Why sqlparse could not format a statement, in words."""
     if isinstance(exc, SQLParseError | RecursionError):
@@ -67,7 +77,7 @@ def failure(exc: Exception) -> str:
 def format_sql(data: SqlInput, deadline: float | None = None, cancelled: threading.Event | None = None) -> SqlOutput:
     """sqlparse.format(), statement by statement, so one statement sqlparse cannot group does not lose
     the rest, and so the work can stop at a deadline (time.monotonic()) or when `cancelled` is set."""
-    stack = formatter.build_filter_stack(FilterStack(), formatter.validate_options(sqlparse_options(data)))
+    stack = formatter.build_filter_stack(GroupingStack(), formatter.validate_options(sqlparse_options(data)))
     serializer = filters.SerializerUnicode()
     stream = lexer.tokenize(data.input)
     for token_filter in stack.preprocess:  # case changes work on tokens and need no grouping
@@ -86,7 +96,7 @@ def format_sql(data: SqlInput, deadline: float | None = None, cancelled: threadi
         text = str(statement)
         count += bool(text.strip())
         try:
-            if stack._grouping:
+            if stack.grouping:
                 statement = grouping.group(statement)
             for statement_filter in stack.stmtprocess:
                 statement_filter.process(statement)

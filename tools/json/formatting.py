@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from core.forms import ToolInputError
 from core.limits import join_capped
+from core.patches import json_iterencode
 
 INDENTS = {"2": "  ", "4": "    ", "tab": "\t", "minify": None}
 EXCERPT_RADIUS = 40  # characters shown on each side of an error
@@ -234,11 +235,7 @@ def serialize(value: object, indent: str | None, sort_keys: bool, ensure_ascii: 
     def unsupported(obj):
         raise TypeError(f"not JSON: {type(obj).__name__}")
 
-    # The C encoder ignores float subclasses' spelling, so use the stdlib's Python encoder with our
-    # number writer. markers=None: a parsed document cannot contain cycles.
-    iterencode = json.encoder._make_iterencode(
-        None, unsupported, encoder, indent, number_text, separators[1], separators[0], sort_keys, False, True
-    )
+    iterencode = json_iterencode(number_text, unsupported, encoder, indent, separators, sort_keys)
     try:
         return join_capped(iterencode(value, 0))
     except RecursionError:

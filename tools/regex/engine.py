@@ -10,6 +10,7 @@ import regex
 from pydantic import BaseModel, Field
 
 from core.forms import ToolInputError
+from core.patches import regex_replacement_parts
 from tools.regex.unroll import unrolled_size
 
 MAX_PATTERN = 10_000
@@ -144,14 +145,10 @@ def check_replacement(compiled: regex.Pattern, replacement: str) -> None:
     """Refuse a replacement template that names a missing group or has a bad escape, even with no match.
 
     The engine checks the template only when it first replaces something; its template compiler is
-    internal, so when a new version of `regex` drops it the check happens at the first match instead.
+    internal (core.patches pins the version of `regex` it was read from).
     """
     try:
-        from regex._main import _compile_replacement_helper
-    except ImportError:  # pragma: no cover - depends on the regex version
-        return
-    try:
-        parts = _compile_replacement_helper(compiled, replacement)
+        parts = regex_replacement_parts(compiled, replacement)
     except regex.error as exc:
         # The engine's position is where it stopped reading, after the faulty escape: the message names it.
         message = exc.msg.replace("end of pattern", "end of the replacement")
