@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import shutil
 
 import pytest
 
 from app import create_app
-from core.operations import api_path, example_body
+from core.operations import api_path, example_body, execute
 from core.registry import enabled_tools
 from tests.conftest import make_app
 
@@ -61,7 +62,7 @@ def test_the_command_line_reports_errors_on_stderr_with_exit_1(cli_app):
     unknown = runner.invoke(args=["tool", "case", '{"inpt": "x"}'])
     assert (unknown.exit_code, unknown.stderr.strip().splitlines()[-1]) == (
         1,
-        "Unknown field: inpt. The fields are: input.",
+        "Unknown field: inpt. The fields are: input, style.",
     )
     missing = runner.invoke(args=["tool", "nosuchtool", "{}"])
     assert missing.exit_code != 0 and "no tool 'nosuchtool'" in missing.output
@@ -98,3 +99,28 @@ async def test_convert_names_a_misspelt_field_instead_of_converting_from_json(to
         "field": "from",
         "message": "Unknown field: from. The fields are: input, source_format, target_format.",
     }
+
+
+@pytest.mark.parametrize(("tool", "operation"), OPERATIONS, ids=IDS)
+async def test_every_operation_has_a_primary_text(cli_app, tool, operation):
+    data = operation.input.model_validate(example_body(tool, operation))
+    async with cli_app.test_request_context("/", headers={"Host": "localhost"}):
+        output = await execute(operation, data)
+    text = operation.primary_text(output, data)
+    assert isinstance(text, str) and text.strip()
+
+
+@pytest.mark.parametrize(
+    ("slug", "body", "expected"),
+    [
+        ("case", {"input": "Hello World", "style": "kebab"}, "hello-world"),
+        ("case", {"input": "Hello World"}, "hello_world"),
+        ("base", {"input": "255", "from_base": 10, "to_base": 2}, "11111111"),
+        ("hash", {"input": "abc", "algorithms": ["sha256"]}, hashlib.sha256(b"abc").hexdigest()),
+    ],
+)
+async def test_primary_texts_with_known_answers(cli_app, slug, body, expected):
+    tool, operation = next((t, op) for t, op in OPERATIONS if t.slug == slug and not op.name)
+    data = operation.input.model_validate(body)
+    async with cli_app.test_request_context("/", headers={"Host": "localhost"}):
+        assert operation.primary_text(await execute(operation, data), data) == expected

@@ -1,6 +1,7 @@
 """Convert text to camelCase, PascalCase, snake_case, kebab-case, CONSTANT_CASE, Title Case and more."""
 
 import unicodedata
+from typing import Literal
 
 import regex
 from pydantic import BaseModel, Field
@@ -12,8 +13,12 @@ from core.registry import Tool
 WORD = regex.compile(r"\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?\p{Ll}+|\p{Lu}+|\p{L}+|\d+")
 
 
+STYLES = ("camel", "pascal", "snake", "kebab", "constant", "title", "sentence", "slug")
+
+
 class CaseInput(BaseModel):
     input: str = Field(max_length=100_000, title="Text or identifier", description="Any words or an identifier.")
+    style: Literal[STYLES] = Field(default="snake", description="The style passed on when tools are chained.")
 
 
 def convert_case(text: str) -> dict[str, str]:
@@ -46,5 +51,5 @@ TOOL = Tool(
         ("user_account_id", {"input": "user_account_id"}),
         ("Crème brûlée recipe", {"input": "Crème brûlée recipe"}),
     ),
-    operations=(Operation(CaseInput, every_case, primary="snake"),),
+    operations=(Operation(CaseInput, every_case, primary=lambda cases, data: cases[data.style]),),
 )

@@ -13,6 +13,7 @@ import tomli_w
 import xmltodict
 import yaml
 
+from core.datapath import data_path
 from core.forms import ToolInputError
 from core.limits import CappedWriter, check_size, join_capped
 
@@ -22,7 +23,6 @@ TOML_INT = range(-(2**63), 2**63)  # TOML 1.0.0, Integer: "Any 64 bit signed int
 FIELD = "target_format"  # the data was read; it is the target format that cannot hold it
 NAMES = {"json": "JSON", "yaml": "YAML", "toml": "TOML", "xml": "XML", "csv": "CSV"}
 
-_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # XML 1.0 (fifth edition), section 2.3: NameStartChar and NameChar.
 _NAME_START = (
@@ -38,15 +38,7 @@ def path_text(parts: list[str | int]) -> str:
     """users[2].name, or site["google.com"] for keys that are not plain names; "(top level)" for []."""
     if len(parts) > 12:  # a very deep path: its two ends say enough
         return f"{path_text(parts[:5])}…{path_text(parts[-5:]).removeprefix('(top level)')} ({len(parts)} levels down)"
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif _PLAIN_KEY.match(part):
-            out += f".{part}" if out else part
-        else:
-            out += f"[{json.dumps(part, ensure_ascii=False)}]"
-    return out or "(top level)"
+    return data_path(parts) or "(top level)"
 
 
 def scalar_text(value: object) -> str:

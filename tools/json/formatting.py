@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from core.datapath import data_path
 from core.forms import ToolInputError
 from core.limits import join_capped
 from core.patches import json_iterencode
@@ -20,7 +21,6 @@ LONGEST_PLAIN_INT = 4000
 
 _CONSTANT_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)', re.S)
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 REPLACED = "(replaced)"  # path of an object that was dropped because its own key was duplicated
 
 
@@ -141,19 +141,6 @@ def too_deep() -> ToolInputError:
     return ToolInputError("The document is nested too deeply: the limit is about 900 levels of arrays and objects.")
 
 
-def key_path(parts: list[str | int]) -> str:
-    """users[2].name, or site["google.com"] for keys that are not plain names."""
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif _PLAIN_KEY.match(part):
-            out += f".{part}" if out else part
-        else:
-            out += f"[{json.dumps(part, ensure_ascii=False)}]"
-    return out
-
-
 class DuplicateTracker:
     """object_pairs_hook that builds dicts as json.loads does (last value wins) and notes duplicates."""
 
@@ -180,7 +167,7 @@ class DuplicateTracker:
             if isinstance(node, dict):
                 if id(node) in wanted:
                     seen.add(id(node))
-                    where = key_path(path)
+                    where = data_path(path)
                     located.extend(DuplicateKey(where, k, n) for k, n in wanted[id(node)].items())
                 stack.extend((v, [*path, k]) for k, v in reversed(node.items()) if isinstance(v, dict | list))
             elif isinstance(node, list):
