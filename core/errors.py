@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import socket
 import sqlite3
@@ -107,11 +108,17 @@ async def read_api_json() -> None:
         raise BadRequest(description="The request body is not valid JSON: it is nested too deeply.") from error
 
 
+@functools.cache
+def field_names(model: type[BaseModel]) -> frozenset[str]:
+    """The names (and aliases) a JSON body may use for the model's fields."""
+    return frozenset(model.model_fields) | {f.alias for f in model.model_fields.values() if f.alias}
+
+
 def unknown_fields(model: type[BaseModel], body: object) -> list[str]:
     """The keys of a JSON object that the model has no field (or alias) for."""
     if not isinstance(body, dict):
         return []
-    known = set(model.model_fields) | {f.alias for f in model.model_fields.values() if f.alias}
+    known = field_names(model)
     return [key for key in body if key not in known]
 
 
