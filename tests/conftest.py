@@ -25,6 +25,30 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 REQUIRE_PG = os.environ.get("MYTOOLS_REQUIRE_POSTGRES") == "1"
 
 
+# What `--quick` leaves out: browser tests, real server processes, and the PostgreSQL twin of database tests.
+QUICK_LEAVES_OUT = ("e2e", "slow", "postgresql")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--quick",
+        action="store_true",
+        help="day-to-day run: leave out tests marked " + ", ".join(QUICK_LEAVES_OUT) + " (CI runs everything)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--quick"):
+        return
+    kept, left_out = [], []
+    for item in items:
+        marked = any(item.get_closest_marker(name) for name in QUICK_LEAVES_OUT)
+        (left_out if marked else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
 def with_database(url: str, name: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path="/" + name))
@@ -81,7 +105,8 @@ async def truncate_all(url: str) -> None:
         await conn.close()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+# The PostgreSQL run of each database test: `--quick` leaves it out (the SQLite run stays).
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
 async def database_url(request, tmp_path, sqlite_template):
     """A clean, migrated database of each kind."""
     if request.param == "sqlite":

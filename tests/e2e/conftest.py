@@ -14,6 +14,7 @@ from serverutil import (
     Server,
     free_port,
     fresh_database,
+    python_module,
     server_env,
     wait_for_status,
     with_database,
@@ -51,7 +52,7 @@ def live_server():
         )  # fmt: skip
         assert created.returncode == 0, created.stderr
         port = free_port()
-        server = Server([str(PROJECT_ROOT / ".venv/bin/hypercorn"), "app:app", "--bind", f"127.0.0.1:{port}"], env)
+        server = Server([*python_module("hypercorn"), "app:app", "--bind", f"127.0.0.1:{port}"], env)
         try:
             base_url = f"http://127.0.0.1:{port}"
             wait_for_status(server, f"{base_url}/healthz", timeout=60)
