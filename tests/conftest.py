@@ -35,6 +35,9 @@ def pytest_addoption(parser):
         action="store_true",
         help="day-to-day run: leave out tests marked " + ", ".join(QUICK_LEAVES_OUT) + " (CI runs everything)",
     )
+    # Tests never rewrite tracked files: screenshots go to a temporary folder unless this names one
+    # (./scripts/screenshots passes docs/screenshots).
+    parser.addoption("--screenshots", metavar="DIR", help="where the browser tests save their screenshots")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -47,6 +50,25 @@ def pytest_collection_modifyitems(config, items):
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing(request):
+    """Under --quick, argon2 with its cheapest parameters: the default's ~0.15 s of CPU per hash is most of the
+    cost of the hundreds of tests that log in. The full run keeps the production parameters."""
+    if not request.config.getoption("--quick"):
+        yield
+        return
+    from argon2 import PasswordHasher
+
+    import core.auth
+
+    production = core.auth.password_hasher
+    core.auth.password_hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    try:
+        yield
+    finally:
+        core.auth.password_hasher = production
 
 
 def with_database(url: str, name: str) -> str:

@@ -31,8 +31,18 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 OWNER, PASSWORD = "owner", "correct horse battery"
-SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
+
+
+@pytest.fixture(scope="session")
+def screenshots(request, tmp_path_factory) -> Path:
+    """The folder for screenshots: a temporary one, or --screenshots (./scripts/screenshots: docs/screenshots)."""
+    chosen = request.config.getoption("--screenshots")
+    if not chosen:
+        return tmp_path_factory.mktemp("screenshots")
+    folder = Path(chosen).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 # Module scope: Playwright's event loop must be gone before the async tests of other modules run.
