@@ -11,6 +11,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import jinja2
+import jinja2.bccache
 import pytest
 
 from app import create_app
@@ -25,8 +27,9 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 REQUIRE_PG = os.environ.get("MYTOOLS_REQUIRE_POSTGRES") == "1"
 
 
-# What `--quick` leaves out: browser tests, real server processes, and the PostgreSQL twin of database tests.
-QUICK_LEAVES_OUT = ("e2e", "slow", "postgresql")
+# What `--quick` leaves out: browser tests, slow ones (real server or command processes, sweeps), and the
+# PostgreSQL and Redis twins of tests that also run on SQLite and on the database's counter store.
+QUICK_LEAVES_OUT = ("e2e", "slow", "postgresql", "redis")
 
 
 def pytest_addoption(parser):
@@ -140,6 +143,25 @@ async def database_url(request, tmp_path, sqlite_template):
     return url
 
 
+class SharedTemplateCache(jinja2.BytecodeCache):
+    """Compiled templates kept for the whole session: every test makes a new app, and compiling the
+    templates again for each one was a good part of the suite's time. Jinja checks each entry against
+    the template's source, so an edited template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = SharedTemplateCache()
+
+
 def make_app(database_url: str, **overrides: str):
     env = {
         "DATABASE_URL": database_url,
@@ -155,7 +177,9 @@ def make_app(database_url: str, **overrides: str):
         "HOOKS_CAPTURES_PER_MINUTE": "100000",
         **overrides,
     }
-    return create_app(env)
+    application = create_app(env)
+    application.jinja_env.bytecode_cache = TEMPLATE_CACHE
+    return application
 
 
 @pytest.fixture
@@ -212,7 +236,8 @@ def clock(monkeypatch) -> Clock:
     return fake
 
 
-@pytest.fixture(params=["database", "redis"])
+# The Redis run of each rate-limit test: `--quick` leaves it out (the database store stays).
+@pytest.fixture(params=["database", pytest.param("redis", marks=pytest.mark.redis)])
 def store_settings(request) -> dict[str, str]:
     """The rate-limit counter store: the app's database (default), or Redis (REDIS_URL)."""
     return {"REDIS_URL": redis_url()} if request.param == "redis" else {}
