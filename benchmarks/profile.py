@@ -28,7 +28,7 @@ SCENARIOS = {"hash": ("/api/hash", "post.lua"), "json": ("/tools/json/", None), 
 def py_spy() -> str:
     found = shutil.which("py-spy", path=f"{SCRIPTS_BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     if not found:
-        sys.exit("py-spy is not installed: .venv/bin/pip install py-spy")
+        sys.exit(f"py-spy is not installed: {sys.executable} -m pip install py-spy")
     return found
 
 
