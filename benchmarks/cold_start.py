@@ -40,7 +40,8 @@ sys.path.insert(0, str(PROJECT_ROOT))
 from core.config import load_database_settings  # noqa: E402
 from core.migrate import upgrade_to_head  # noqa: E402
 
-HYPERCORN = str(PROJECT_ROOT / ".venv" / "bin" / "hypercorn")
+# Hypercorn run by this interpreter, wherever its venv is.
+HYPERCORN = [sys.executable, "-m", "hypercorn"]
 BASELINE_APP = "benchmarks/hello_app.py:app"
 
 
@@ -99,7 +100,7 @@ def cold_start(case: Case, sqlite_dir: Path, timeout: float) -> float:
     """Seconds from spawning hypercorn to the first 200 on /healthz."""
     port = free_port()
     env = environment(case, sqlite_dir)
-    args = [HYPERCORN, case.app, "--workers", str(case.workers), "--bind", f"127.0.0.1:{port}"]
+    args = [*HYPERCORN, case.app, "--workers", str(case.workers), "--bind", f"127.0.0.1:{port}"]
     url = f"http://127.0.0.1:{port}/healthz"
     with tempfile.TemporaryFile() as log:
         started = time.perf_counter()

@@ -166,7 +166,7 @@ def measure(rounds: int, env_overrides: dict[str, str]) -> dict[str, Sample]:
             DATABASE_URL=f"sqlite:///{directory}/mytools.sqlite3",
             MYTOOLS_AUTO_MIGRATE="true",
             PASTE_ANONYMOUS="true",
-            PATH=f"{PROJECT_ROOT / '.venv' / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+            PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
             **env_overrides,
         )
         log = open(Path(directory) / "server.log", "wb")  # noqa: SIM115 - closed with the directory

@@ -58,7 +58,7 @@ def server_env(database_url: str | None) -> dict[str, str]:
 
 def start_server(app: str, database_url: str | None, log) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    args = [HYPERCORN, app, "--workers", "1", "--bind", f"127.0.0.1:{port}"]
+    args = [*HYPERCORN, app, "--workers", "1", "--bind", f"127.0.0.1:{port}"]
     process = subprocess.Popen(
         args,
         cwd=PROJECT_ROOT,

@@ -20,15 +20,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.run import PROJECT_ROOT, VENV_BIN, server, server_env, worker_pids, wrk
+from benchmarks.run import PROJECT_ROOT, SCRIPTS_BIN, server, server_env, worker_pids, wrk
 
 SCENARIOS = {"hash": ("/api/hash", "post.lua"), "json": ("/tools/json/", None), "healthz": ("/healthz", None)}
 
 
 def py_spy() -> str:
-    found = shutil.which("py-spy", path=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    found = shutil.which("py-spy", path=f"{SCRIPTS_BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     if not found:
-        sys.exit("py-spy is not installed: .venv/bin/pip install py-spy")
+        sys.exit(f"py-spy is not installed: {sys.executable} -m pip install py-spy")
     return found
 
 

@@ -47,7 +47,7 @@ from cold_start import HYPERCORN, Case, cold_start, free_port, postgres_database
 
 from core.config import default_pool_max  # noqa: E402
 
-VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
+SCRIPTS_BIN = Path(sys.executable).parent  # the console scripts installed beside this interpreter
 BASELINE_APP = "benchmarks/hello_app.py:app"
 BASELINE_PATH = "/healthz"
 LUA = BENCHMARKS / "wrk"
@@ -91,7 +91,7 @@ def server_env(database_url: str | None, workers: int, **extra: str) -> dict[str
         SECRET_KEY=secrets.token_hex(32),
         WEB_CONCURRENCY=str(workers),
     )
-    env.update(LOG_LEVEL="WARNING", PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}")
+    env.update(LOG_LEVEL="WARNING", PATH=f"{SCRIPTS_BIN}{os.pathsep}{env.get('PATH', '')}")
     if database_url:
         env["DATABASE_URL"] = database_url
     env.update(extra)
@@ -102,7 +102,7 @@ def server_env(database_url: str | None, workers: int, **extra: str) -> dict[str
 def server(app: str, workers: int, env: dict[str, str], worker_class: str):
     """A Hypercorn server (its own session); yields (process, base URL) once /healthz answers 200."""
     port = free_port()
-    args = [HYPERCORN, app, "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--keep-alive", "5"]
+    args = [*HYPERCORN, app, "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--keep-alive", "5"]
     if worker_class != "asyncio":
         args += ["--worker-class", worker_class]
     with tempfile.TemporaryFile() as log:
@@ -250,7 +250,7 @@ def throughput_row(scenario: str, loads: dict[str, Load], target: float) -> Row:
 
 def owner_token(env: dict[str, str]) -> str:
     """The operator's path: `quart create-user`, then `quart create-token` prints the token."""
-    quart = [str(VENV_BIN / "quart"), "--app", "app"]
+    quart = [sys.executable, "-m", "quart", "--app", "app"]
     run = dict(cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60, check=True)
     subprocess.run([*quart, "create-user", "bench", "--password", "correct horse battery"], **run)
     return subprocess.run([*quart, "create-token", "bench"], **run).stdout.strip().splitlines()[-1]

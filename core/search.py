@@ -1,7 +1,8 @@
 """Find a tool from a few letters: the one ranking rule of the home page search and the palette.
 
 static/js/app.js (`scoreToken`) implements the same rule over the index this module builds, so
-the command palette and the search form without JavaScript give the same answers.
+the command palette and the search form without JavaScript give the same answers
+(tests/test_palette_js.py runs both, app.js in node, on the same queries).
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import jinja2
+import jinja2.bccache
 import pytest
 
 from app import create_app
@@ -23,6 +25,53 @@ TEST_SECRET = "test-secret-" + "x" * 32
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 # .ci/run sets this: there a missing PostgreSQL is a failure, never a skip.
 REQUIRE_PG = os.environ.get("MYTOOLS_REQUIRE_POSTGRES") == "1"
+
+
+# What `--quick` leaves out: browser tests, slow ones (real server or command processes, sweeps), and the
+# PostgreSQL and Redis twins of tests that also run on SQLite and on the database's counter store.
+QUICK_LEAVES_OUT = ("e2e", "slow", "postgresql", "redis")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--quick",
+        action="store_true",
+        help="day-to-day run: leave out tests marked " + ", ".join(QUICK_LEAVES_OUT) + " (CI runs everything)",
+    )
+    # Tests never rewrite tracked files: screenshots go to a temporary folder unless this names one
+    # (./scripts/screenshots passes docs/screenshots).
+    parser.addoption("--screenshots", metavar="DIR", help="where the browser tests save their screenshots")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--quick"):
+        return
+    kept, left_out = [], []
+    for item in items:
+        marked = any(item.get_closest_marker(name) for name in QUICK_LEAVES_OUT)
+        (left_out if marked else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing(request):
+    """Under --quick, argon2 with its cheapest parameters: the default's ~0.15 s of CPU per hash is most of the
+    cost of the hundreds of tests that log in. The full run keeps the production parameters."""
+    if not request.config.getoption("--quick"):
+        yield
+        return
+    from argon2 import PasswordHasher
+
+    import core.auth
+
+    production = core.auth.password_hasher
+    core.auth.password_hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    try:
+        yield
+    finally:
+        core.auth.password_hasher = production
 
 
 def with_database(url: str, name: str) -> str:
@@ -81,7 +130,8 @@ async def truncate_all(url: str) -> None:
         await conn.close()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+# The PostgreSQL run of each database test: `--quick` leaves it out (the SQLite run stays).
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
 async def database_url(request, tmp_path, sqlite_template):
     """A clean, migrated database of each kind."""
     if request.param == "sqlite":
@@ -91,6 +141,25 @@ async def database_url(request, tmp_path, sqlite_template):
     url = request.getfixturevalue("pg_database_url")
     await truncate_all(url)
     return url
+
+
+class SharedTemplateCache(jinja2.BytecodeCache):
+    """Compiled templates kept for the whole session: every test makes a new app, and compiling the
+    templates again for each one was a good part of the suite's time. Jinja checks each entry against
+    the template's source, so an edited template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = SharedTemplateCache()
 
 
 def make_app(database_url: str, **overrides: str):
@@ -108,7 +177,9 @@ def make_app(database_url: str, **overrides: str):
         "HOOKS_CAPTURES_PER_MINUTE": "100000",
         **overrides,
     }
-    return create_app(env)
+    application = create_app(env)
+    application.jinja_env.bytecode_cache = TEMPLATE_CACHE
+    return application
 
 
 @pytest.fixture
@@ -165,7 +236,8 @@ def clock(monkeypatch) -> Clock:
     return fake
 
 
-@pytest.fixture(params=["database", "redis"])
+# The Redis run of each rate-limit test: `--quick` leaves it out (the database store stays).
+@pytest.fixture(params=["database", pytest.param("redis", marks=pytest.mark.redis)])
 def store_settings(request) -> dict[str, str]:
     """The rate-limit counter store: the app's database (default), or Redis (REDIS_URL)."""
     return {"REDIS_URL": redis_url()} if request.param == "redis" else {}

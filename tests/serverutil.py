@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -21,7 +22,8 @@ import httpx
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
+# The interpreter running the tests (whatever venv or install it is): servers and commands start with it.
+PYTHON = sys.executable
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 # Same rule as conftest.py: where this is set (CI), a missing PostgreSQL is a failure, never a skip.
 REQUIRE_PG = os.environ.get("MYTOOLS_REQUIRE_POSTGRES") == "1"
@@ -101,10 +103,16 @@ def port_is_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def python_module(module: str, *args: str) -> list[str]:
+    """The command line `python -m <module> <args>` with the interpreter running the tests."""
+    return [PYTHON, "-m", module, *args]
+
+
 def server_env(**settings: str) -> dict[str, str]:
-    """This environment without the app's settings, plus `settings`, with the venv's tools first on PATH."""
+    """This environment without the app's settings, plus `settings`, with this interpreter's scripts first on PATH."""
     env = {k: v for k, v in os.environ.items() if k not in APP_VARIABLES}
-    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    # The Procfile names `hypercorn` and `quart`: they must be the ones installed beside this interpreter.
+    env["PATH"] = f"{Path(PYTHON).parent}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONUNBUFFERED"] = "1"
     env.update(settings)
     return env

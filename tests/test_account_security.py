@@ -184,7 +184,7 @@ async def test_login_by_name_ignores_letter_case(app, owner):
     assert wrong.status_code == 401
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
 def empty_database(request, tmp_path):
     """A database URL with no schema yet, on each kind of database."""
     if request.param == "sqlite":

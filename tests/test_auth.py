@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 import sqlalchemy as sa
 
 from core.auth import api_tokens, hash_token, users
@@ -64,6 +65,7 @@ def run_cli(database_url: str, *args: str, stdin: str = "") -> subprocess.Comple
     )
 
 
+@pytest.mark.slow  # runs the quart command in new processes
 async def test_cli_create_user_prompts_and_token_works(app, database_url):
     created = run_cli(database_url, "create-user", "me", stdin="a long password\na long password\n")
     assert created.returncode == 0, created.stderr
@@ -86,6 +88,7 @@ async def test_cli_create_user_prompts_and_token_works(app, database_url):
     assert login.status_code == 302
 
 
+@pytest.mark.slow  # runs the quart command in new processes
 async def test_cli_rejects_short_password_and_unknown_user(database_url):
     short = run_cli(database_url, "create-user", "me", stdin="short\nshort\n")
     assert short.returncode == 1 and "at least 8 characters" in short.stderr
@@ -93,6 +96,7 @@ async def test_cli_rejects_short_password_and_unknown_user(database_url):
     assert missing.returncode == 1 and "no user named 'ghost'" in missing.stderr
 
 
+@pytest.mark.slow  # runs the quart command in a new process
 def test_cli_reports_an_unreachable_database_in_one_line():
     import socket
 

@@ -200,6 +200,7 @@ async def test_imported_owner_logs_in_and_new_rows_get_free_ids(
             assert await get_db().fetch_val(sa.select(sa.func.max(clicks.c.id))) == 3
 
 
+@pytest.mark.slow  # runs the quart command in new processes
 async def test_pipe_through_the_real_command(app, logged_in, owner, database_url, tmp_path):
     """`quart --app app export | quart --app app import -` into a database made by `quart --app app migrate`."""
     await fill(app, logged_in, owner, alias="piped")

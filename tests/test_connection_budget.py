@@ -11,9 +11,9 @@ import asyncpg
 import httpx
 import pytest
 from serverutil import (
-    VENV_BIN,
     free_port,
     fresh_database,
+    python_module,
     require_postgres,
     run_command,
     running,
@@ -33,7 +33,7 @@ CONNECTIONS_SQL = "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND 
 
 
 def quart(*args: str) -> list[str]:
-    return [str(VENV_BIN / "quart"), "--app", "app", *args]
+    return python_module("quart", "--app", "app", *args)
 
 
 def create_owner_token(env: dict[str, str]) -> str:
@@ -122,7 +122,7 @@ def test_two_workers_stay_within_the_pool_budget():
         )
         token = create_owner_token(env)
         args = [
-            str(VENV_BIN / "hypercorn"), "app:app", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
+            *python_module("hypercorn"), "app:app", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
         ]  # fmt: skip
         with running(args, env) as server:
             base_url = f"http://127.0.0.1:{port}"

@@ -133,6 +133,7 @@ def run_check(**env: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # runs the quart command in a new process
 def test_command_prints_one_line_per_check_and_exits_non_zero_on_fail():
     good = run_check(**HEROKU)
     assert good.returncode == 0, good.stderr

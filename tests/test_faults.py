@@ -15,9 +15,9 @@ import httpx
 import pytest
 from serverutil import (
     PROJECT_ROOT,
-    VENV_BIN,
     free_port,
     fresh_database,
+    python_module,
     require_postgres,
     run_command,
     running,
@@ -242,7 +242,7 @@ def test_sigterm_lets_in_flight_requests_finish_and_loses_nothing():
         upgrade_to_head(load_database_settings({"DATABASE_URL": url}))
         port = free_port()
         env = server_env(DATABASE_URL=url, SECRET_KEY=secrets.token_hex(32), WEB_CONCURRENCY="2", PORT=str(port))
-        quart = [str(VENV_BIN / "quart"), "--app", "app"]
+        quart = python_module("quart", "--app", "app")
         assert run_command([*quart, "create-user", "owner", "--password", PASSWORD], env).returncode == 0
         token = run_command([*quart, "create-token", "owner"], env).stdout.strip().splitlines()[-1]
 

@@ -26,6 +26,8 @@ import core.errors
 from core.auth import create_token, create_user
 from tests.conftest import make_app, truncate_all
 
+pytestmark = pytest.mark.slow  # a sweep of every operation with hostile and generated input
+
 GENERATED_EXAMPLES = 20  # per stateless operation
 GENERATED_OWNER_EXAMPLES = 10  # per owner operation and database
 DEPTH = 10_000
@@ -470,7 +472,9 @@ async def stateless(tmp_path_factory, sqlite_template):
         yield Caller(application.test_client())
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module", params=["sqlite", "postgresql"])
+@pytest_asyncio.fixture(
+    scope="module", loop_scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+)
 async def owner_app(request, tmp_path_factory, sqlite_template):
     """The app on each database with an owner account, shared by the owner operations' tests."""
     if request.param == "sqlite":

@@ -35,7 +35,7 @@ from hostile_shapes import (
 )
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from serverutil import VENV_BIN, Server, descendants, free_port, running, server_env, wait_for_status
+from serverutil import Server, descendants, free_port, python_module, running, server_env, wait_for_status
 
 from core.auth import create_token, create_user
 from core.config import load_settings
@@ -176,7 +176,7 @@ def site(tmp_path_factory, sqlite_template):
         LOGIN_MAX_FAILURES_PER_ADDRESS="100000",
         WORK_TIME_LIMIT_MS=str(int(WORK_SECONDS * 1000)),
     )
-    args = [str(VENV_BIN / "hypercorn"), "app:app", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
+    args = [*python_module("hypercorn"), "app:app", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
     with running(args, env) as server:
         base = f"http://127.0.0.1:{port}"
         wait_for_status(server, f"{base}/healthz")

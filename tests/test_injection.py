@@ -111,6 +111,7 @@ async def test_every_stateless_tool_page_is_covered(tool_client):
     assert len(pages) >= 20
 
 
+@pytest.mark.slow  # every payload into every field of every tool
 async def test_xss_payloads_in_stateless_tools_come_back_escaped(tool_client):
     sent = 0
     for slug, page_url, fields in await stateless_pages(tool_client):

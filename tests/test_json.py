@@ -302,6 +302,7 @@ def big_document() -> str:
     return text
 
 
+@pytest.mark.slow  # seconds of CPU
 def test_five_megabyte_round_trip(big_document):
     minified = format_json(big_document, "minify").text
     assert len(minified) < len(big_document)

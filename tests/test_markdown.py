@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
-from serverutil import VENV_BIN, free_port, running, server_env, wait_for_status
+from serverutil import free_port, python_module, running, server_env, wait_for_status
 
 import core.executor
 from core.executor import Limits, WorkLimitExceeded, run_bounded
@@ -284,7 +284,7 @@ def test_renders_under_hypercorn_workers(tmp_path):
     # the bounded executor's forked children must start all the same (a real server, two workers).
     port = free_port()
     env = server_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    args = [str(VENV_BIN / "hypercorn"), "app:app", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
+    args = [*python_module("hypercorn"), "app:app", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
     with running(args, env) as server:
         wait_for_status(server, f"http://127.0.0.1:{port}/healthz")
         for _ in range(4):  # requests reach both workers

@@ -47,6 +47,7 @@ def test_there_is_one_head():
     assert heads == [HEAD]
 
 
+@pytest.mark.slow  # upgrades from several processes at once
 def test_concurrent_upgrades_on_sqlite(tmp_path):
     path = tmp_path / "fresh.sqlite3"
     results = upgrade_processes(f"sqlite:///{path}")
@@ -61,6 +62,7 @@ def test_concurrent_upgrades_on_sqlite(tmp_path):
     assert len(applied) == 1
 
 
+@pytest.mark.slow  # upgrades from several processes at once
 def test_concurrent_upgrades_on_postgresql():
     if not PG_URL:
         if REQUIRE_PG:

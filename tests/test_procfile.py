@@ -17,9 +17,9 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from serverutil import (
     PROJECT_ROOT,
-    VENV_BIN,
     free_port,
     fresh_database,
+    python_module,
     require_postgres,
     running,
     server_env,
@@ -28,7 +28,7 @@ from serverutil import (
     with_database,
 )
 
-HONCHO = str(VENV_BIN / "honcho")
+HONCHO = python_module("honcho")
 PROCFILE = PROJECT_ROOT / "Procfile"
 EXPECTED_TABLES = {"users", "api_tokens", "notes", "alembic_version"}
 HSTS = "Strict-Transport-Security"
@@ -51,7 +51,7 @@ def loopback_procfile(tmp_path: Path) -> Path:
 
 def honcho(procfile: Path, process: str) -> list[str]:
     # `--env /dev/null`: a developer's .env file must not change what the test runs.
-    return [HONCHO, "--no-colour", "--env", "/dev/null", "--procfile", str(procfile), "start", process]
+    return [*HONCHO, "--no-colour", "--env", "/dev/null", "--procfile", str(procfile), "start", process]
 
 
 def heroku_env(database: str, **settings: str) -> dict[str, str]:

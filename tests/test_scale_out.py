@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import httpx
 import pytest
 from serverutil import (
-    VENV_BIN,
     Server,
     free_port,
     fresh_database,
+    python_module,
     require_postgres,
     running,
     server_env,
@@ -51,7 +51,7 @@ class Site:
 
 def hypercorn(port: int, workers: int = 1) -> list[str]:
     return [
-        str(VENV_BIN / "hypercorn"), "app:app", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        *python_module("hypercorn"), "app:app", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
         "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT,
     ]  # fmt: skip
 

@@ -12,6 +12,7 @@ import atexit
 import shutil
 import tempfile
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -21,6 +22,8 @@ from core.auth import create_token, create_user
 from core.config import load_database_settings
 from core.migrate import upgrade_to_head
 from tests.conftest import in_thread, make_app
+
+pytestmark = pytest.mark.slow  # generated requests against every operation of the OpenAPI document
 
 EXAMPLES = 10  # per operation
 EXCLUDED = {("DELETE", "/api/tokens/{token_id}")}

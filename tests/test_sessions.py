@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 
+import pytest
 import sqlalchemy as sa
 from hypercorn.config import Config
 from hypercorn.logging import AccessLogAtoms
@@ -189,6 +190,7 @@ async def test_api_lists_and_revokes_tokens(app, client, owner):
     assert (await client.get("/api/tokens")).status_code == 401
 
 
+@pytest.mark.slow  # runs the quart command in new processes
 async def test_cli_lists_and_revokes_tokens_and_sets_the_password(app, database_url, owner):
     async with app.app_context():
         await create_token("owner", "laptop")

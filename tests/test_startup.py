@@ -7,7 +7,7 @@ import time
 
 import pytest
 from quart.testing.app import LifespanError
-from serverutil import VENV_BIN, free_port, running, server_env
+from serverutil import free_port, python_module, running, server_env
 
 from app import create_app
 
@@ -25,7 +25,7 @@ def test_hypercorn_exits_non_zero_when_the_database_is_unreachable(workers):
         SECRET_KEY=secrets.token_hex(32),
     )
     args = [
-        str(VENV_BIN / "hypercorn"),
+        *python_module("hypercorn"),
         "app:app",
         "--workers",
         str(workers),

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
+import sys
 
 from core.config import PROJECT_ROOT
 
 
 def ruff(*args: str) -> subprocess.CompletedProcess:
-    executable = shutil.which("ruff") or str(PROJECT_ROOT / ".venv" / "bin" / "ruff")
-    return subprocess.run([executable, *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_ruff_check():

@@ -33,6 +33,7 @@
   });
 
   // --- Matching: the same rule as core/search.py (same points, same order) -------------------
+  // (tests/test_palette_js.py runs this section in node and compares it with core.search.)
   function words(text) { return text.toLowerCase().match(/[a-z0-9]+/g) || []; }
   function some(list, test) {
     for (var i = 0; i < list.length; i++) if (test(list[i])) return true;

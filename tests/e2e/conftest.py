@@ -14,6 +14,7 @@ from serverutil import (
     Server,
     free_port,
     fresh_database,
+    python_module,
     server_env,
     wait_for_status,
     with_database,
@@ -30,8 +31,18 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 OWNER, PASSWORD = "owner", "correct horse battery"
-SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
+
+
+@pytest.fixture(scope="session")
+def screenshots(request, tmp_path_factory) -> Path:
+    """The folder for screenshots: a temporary one, or --screenshots (./scripts/screenshots: docs/screenshots)."""
+    chosen = request.config.getoption("--screenshots")
+    if not chosen:
+        return tmp_path_factory.mktemp("screenshots")
+    folder = Path(chosen).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 # Module scope: Playwright's event loop must be gone before the async tests of other modules run.
@@ -51,7 +62,7 @@ def live_server():
         )  # fmt: skip
         assert created.returncode == 0, created.stderr
         port = free_port()
-        server = Server([str(PROJECT_ROOT / ".venv/bin/hypercorn"), "app:app", "--bind", f"127.0.0.1:{port}"], env)
+        server = Server([*python_module("hypercorn"), "app:app", "--bind", f"127.0.0.1:{port}"], env)
         try:
             base_url = f"http://127.0.0.1:{port}"
             wait_for_status(server, f"{base_url}/healthz", timeout=60)

@@ -7,14 +7,14 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import AXE, SCREENSHOTS, log_in
+from core.registry import import_tool_modules, tool_of
+
+from .conftest import AXE, log_in
 
 pytestmark = pytest.mark.e2e
 
-TOOL_SLUGS = [
-    "hash", "encode", "url", "json", "convert", "uuid", "password", "jwt", "time", "cron", "regex", "diff", "qr",
-    "subnet", "case", "text-stats", "base", "markdown", "sql", "color", "lorem", "http-status", "whoami",
-]  # fmt: skip
+# Every tool page a visitor sees, from the registry (a tool that needs a login sends visitors to /login).
+TOOL_SLUGS = [tool.slug for tool in map(tool_of, import_tool_modules()) if not tool.login_required]
 SHA256_ABC = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"  # FIPS 180-2 B.1
 
 
@@ -27,7 +27,8 @@ def assert_same_document(page) -> None:
     assert page.evaluate("document.documentElement.dataset.e2eMarker") == "still-here"
 
 
-def test_live_update_without_a_page_load(page):
+@pytest.mark.screenshot
+def test_live_update_without_a_page_load(page, screenshots):
     page.goto("/tools/hash/")
     mark_document(page)
     page.fill("#input", "abc")
@@ -35,7 +36,7 @@ def test_live_update_without_a_page_load(page):
     page.fill("#input", "abd")
     expect(page.locator("#digest-sha256")).not_to_have_text(SHA256_ABC)
     assert_same_document(page)
-    page.screenshot(path=str(SCREENSHOTS / "hash.png"))
+    page.screenshot(path=str(screenshots / "hash.png"))
 
 
 def test_the_same_tool_without_javascript(browser, live_server):
@@ -50,11 +51,12 @@ def test_the_same_tool_without_javascript(browser, live_server):
         context.close()
 
 
-def test_case_tool_live_and_screenshot(page):
+@pytest.mark.screenshot
+def test_case_tool_live_and_screenshot(page, screenshots):
     page.goto("/tools/case/")
     page.fill("#input", "parse HTTP response")
     expect(page.locator("#case-snake")).to_have_text("parse_http_response")
-    page.screenshot(path=str(SCREENSHOTS / "case.png"))
+    page.screenshot(path=str(screenshots / "case.png"))
 
 
 def test_login_create_edit_and_list_a_note(page):
@@ -105,10 +107,11 @@ def test_axe_finds_no_serious_violations(browser, live_server, path):
     assert serious == [], summary
 
 
-def test_home_page_screenshot(page):
+@pytest.mark.screenshot
+def test_home_page_screenshot(page, screenshots):
     page.goto("/")
     expect(page.locator("h2").first).to_be_visible()
-    page.screenshot(path=str(SCREENSHOTS / "home.png"))
+    page.screenshot(path=str(screenshots / "home.png"))
 
 
 def test_palette_search_and_open(page):
