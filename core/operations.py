@@ -49,6 +49,10 @@ class Operation:
     # falls back to the tool's first example.
     example: dict | None = field(default=None, hash=False)
     varies: bool = False  # a generator: its answer differs on every call (tests compare its shape)
+    # The input is the request itself (whoami): the API answers GET and POST with any body, the page (GET only)
+    # runs on every view, and `request_args` (which may be async) gathers what run needs from the request.
+    reads_request: bool = False
+    response_headers: dict[str, str] = field(default_factory=dict, hash=False)  # e.g. Cache-Control: no-store
     # The page's own form reader, when read_form(input) is not enough (fields that depend on a mode, a secret
     # never taken from a URL): an async function returning a FormInput.
     form: Callable[[], Awaitable[FormInput]] | None = field(default=None, repr=False)
@@ -90,6 +94,8 @@ def example_body(tool, operation: Operation) -> dict:
 async def execute(operation: Operation, data: BaseModel) -> Any:
     """Run the operation on valid input: in the bounded executor, or here when its cost is linear."""
     args = operation.request_args() if operation.request_args else ()
+    if inspect.isawaitable(args):
+        args = await args
     if operation.bounded:
         return await run_bounded(operation.run, data, *args, limits=operation.limits())
     return operation.run(data, *args)
@@ -105,17 +111,23 @@ def main_operation(operations: tuple[Operation, ...]) -> Operation:
 
 async def run_page(tool, operation: Operation, **extra):
     """The tool's page: an empty form, or the form's input run (errors next to their fields)."""
-    form = await (operation.form() if operation.form else read_form(operation.input))
+    if operation.reads_request:
+        form = FormInput(operation.input(), {}, {}, ())
+    else:
+        form = await (operation.form() if operation.form else read_form(operation.input))
     result = None
     if form.data is not None and operation.ready(form.data):
         try:
             result = await execute(operation, form.data)
         except ToolInputError as exc:
             form = form._replace(errors={exc.field: exc.message})
-    share = share_url(tool.page_url, form.values, operation.share_secret) if result is not None else None
+    shareable = result is not None and not operation.reads_request
+    share = share_url(tool.page_url, form.values, operation.share_secret) if shareable else None
     context = {"form": form, "result": result, "share": share, "input_fields": form_fields(operation.input)}
     context.update(operation.context(form, result) if operation.context else {})
-    return await render_tool(tool, **context, **extra)
+    response = await render_tool(tool, **context, **extra)
+    response.headers.update(operation.response_headers)
+    return response
 
 
 def _page_view(tool, operation: Operation):
@@ -129,11 +141,16 @@ def _page_view(tool, operation: Operation):
 
 def _api_view(tool, operation: Operation):
     async def api(data):
-        return await execute(operation, data)
+        return await execute(operation, data), 200, operation.response_headers
 
-    api.__name__ = "api" + (f"_{operation.name.replace('-', '_')}" if operation.name else "")
-    api.__doc__ = operation.description
-    view = validate_request(operation.input)(api)
+    async def api_on_request():
+        return await execute(operation, operation.input()), 200, operation.response_headers
+
+    view = api_on_request if operation.reads_request else api
+    view.__name__ = "api" + (f"_{operation.name.replace('-', '_')}" if operation.name else "")
+    view.__doc__ = operation.description
+    if not operation.reads_request:
+        view = validate_request(operation.input)(view)
     if operation.output is not None:
         view = validate_response(operation.output)(view)
     return view
@@ -143,7 +160,10 @@ def install_operations(bp: Blueprint, tool, *, page: bool = True) -> None:
     """Add the tool's page and one API route per operation to its blueprint."""
     operations = tool.operations
     if page:
-        bp.add_url_rule(tool.page_url, "page", _page_view(tool, main_operation(operations)), methods=["GET", "POST"])
+        main = main_operation(operations)
+        methods = ["GET"] if main.reads_request else ["GET", "POST"]
+        bp.add_url_rule(tool.page_url, "page", _page_view(tool, main), methods=methods)
     for operation in operations:
         view = _api_view(tool, operation)
-        bp.add_url_rule(api_path(tool.slug, operation), view.__name__, view, methods=["POST"])
+        methods = ["GET", "POST"] if operation.reads_request else ["POST"]
+        bp.add_url_rule(api_path(tool.slug, operation), view.__name__, view, methods=methods)

@@ -6,20 +6,10 @@ from collections.abc import Iterable
 
 import ua_parser
 from pydantic import BaseModel, Field
-from quart import Blueprint, request
-from quart_schema import validate_response
+from quart import request
 
-from core.forms import FormInput
+from core.operations import Operation
 from core.registry import Tool
-from core.render import render_tool
-
-TOOL = Tool(
-    slug="whoami",
-    title="Who am I",
-    category="Network",
-    keywords=("my ip", "ip address", "headers", "user agent", "browser", "request", "x-forwarded-for", "bot"),
-)
-bp = Blueprint("whoami", __name__)
 
 # Header values that are credentials: never echoed, even to their owner (pages get cached, screenshots shared).
 REDACTED_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
@@ -104,35 +94,50 @@ def describe_user_agent(string: str | None) -> UserAgent:
     )
 
 
-async def describe_request() -> Whoami:
+class WhoamiInput(BaseModel):
+    """Nothing to type: the request is the input."""
+
+
+async def seen_request() -> tuple[dict, tuple[tuple[str, str], ...], str | None]:
+    """What the server received, read in the event loop: (plain facts, raw headers, User-Agent)."""
     # The ASGI scope's headers are exactly what arrived; request.headers also holds a Remote-Addr that
     # Quart adds itself.
-    raw = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in request.scope.get("headers", [])]
+    raw = tuple((name.decode("latin-1"), value.decode("latin-1")) for name, value in request.scope.get("headers", []))
     body = await request.get_data() if request.method == "POST" else b""
-    return Whoami(
-        client_address=request.remote_addr,
-        forwarded_for=request.headers.get("X-Forwarded-For"),
-        method=request.method,
-        scheme=request.scheme,
-        http_version=request.http_version,
-        host=request.host,
-        path=request.path,
-        query_string=request.query_string.decode("latin-1"),
-        body_bytes=len(body),
-        headers=visible_headers(raw),
-        user_agent=describe_user_agent(request.headers.get("User-Agent")),
-    )
+    facts = {
+        "client_address": request.remote_addr,
+        "forwarded_for": request.headers.get("X-Forwarded-For"),
+        "method": request.method,
+        "scheme": request.scheme,
+        "http_version": request.http_version,
+        "host": request.host,
+        "path": request.path,
+        "query_string": request.query_string.decode("latin-1"),
+        "body_bytes": len(body),
+    }
+    return facts, raw, request.headers.get("User-Agent")
 
 
-@bp.get("/tools/whoami/")
-async def page():
-    response = await render_tool(TOOL, form=FormInput(None, {}, {}, ()), result=await describe_request(), share=None)
-    response.headers.update(NO_STORE)
-    return response
-
-
-@bp.route("/api/whoami", methods=["GET", "POST"])
-@validate_response(Whoami)
-async def api():
+def describe(data: WhoamiInput, facts: dict, raw_headers: tuple, user_agent: str | None) -> Whoami:
     """What the server sees of this request: client address, method, headers (credentials redacted), user agent."""
-    return await describe_request(), 200, NO_STORE
+    return Whoami(**facts, headers=visible_headers(raw_headers), user_agent=describe_user_agent(user_agent))
+
+
+TOOL = Tool(
+    slug="whoami",
+    title="Who am I",
+    category="Network",
+    keywords=("my ip", "ip address", "headers", "user agent", "browser", "request", "x-forwarded-for", "bot"),
+    operations=(
+        Operation(
+            WhoamiInput,
+            describe,
+            Whoami,
+            primary=lambda seen: seen.client_address or "(unknown address)",
+            reads_request=True,
+            request_args=seen_request,
+            response_headers=NO_STORE,
+            varies=True,  # it describes each request, the command line's own included
+        ),
+    ),
+)
