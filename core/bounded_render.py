@@ -13,10 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from quart import has_request_context, request
 
-from core.config import current_settings
 from core.executor import Limits, WorkLimitExceeded, default_limits, run_bounded
+from core.hosts import site_hosts
 from core.markdown import render_markdown
 
 RENDER_OUTPUT_CAP = 4 * 2**20  # bytes of HTML one render may produce (a page, not a download)
@@ -87,15 +86,6 @@ async def render_bounded(function: Callable[..., str], source: str, *args) -> Re
         rendered = plain_text(source, f"Shown as plain text: {exc.message}.")
     CACHE.put(key, rendered)
     return rendered
-
-
-def site_hosts() -> frozenset[str]:
-    """The host names that are this site (absolute links to them count as this site's own)."""
-    if not has_request_context():
-        return frozenset()
-    host = request.host.lower()
-    name = host[1 : host.find("]")] if host.startswith("[") else host.rsplit(":", 1)[0]
-    return frozenset({name} - {""}) | current_settings().allowed_hosts
 
 
 async def markdown_html(source: str, raw_html: bool = False) -> Rendered:

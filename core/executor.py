@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import dataclasses
 import gc
 import os
 import pickle
@@ -25,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from core.forms import ToolInputError
+from core.forms import ToolInputError, human_size
 from core.limits import OutputTooLarge, set_output_cap
 
 # Room for pickle's framing around a result of exactly the output cap.
@@ -46,7 +47,16 @@ class Limits:
     output_bytes: int
 
     def replace(self, **changes: Any) -> Limits:
-        return Limits(**{**self.__dict__, **changes})
+        return dataclasses.replace(self, **changes)
+
+
+def limit_message(kind: str, limits: Limits) -> str:
+    """The bound that stopped the work, in words."""
+    if kind == "time":
+        return f"this input takes too long to process: the limit is {limits.seconds:g} s"
+    if kind == "memory":
+        return f"this input needs too much memory: the limit is {human_size(limits.memory_bytes)}"
+    return f"the result would be larger than the output limit of {human_size(limits.output_bytes)}"
 
 
 class WorkLimitExceeded(ToolInputError):
@@ -55,24 +65,7 @@ class WorkLimitExceeded(ToolInputError):
     def __init__(self, kind: str, limits: Limits, field: str = "input") -> None:
         self.kind = kind
         self.limits = limits
-        super().__init__(self.message, field)
-
-    @property
-    def message(self) -> str:
-        return self.describe()
-
-    @message.setter
-    def message(self, value: str) -> None:
-        pass  # ToolInputError sets it; the text always comes from the kind and the limits
-
-    def describe(self) -> str:
-        if self.kind == "time":
-            return f"this input takes too long to process: the limit is {self.limits.seconds:g} s"
-        if self.kind == "memory":
-            return f"this input needs too much memory: the limit is {self.limits.memory_bytes // 2**20} MB"
-        cap = self.limits.output_bytes
-        size = f"{cap // 2**20} MB" if cap >= 2**20 else f"{cap:,} bytes"
-        return f"the result would be larger than the output limit of {size}"
+        super().__init__(limit_message(kind, limits), field)
 
 
 _DEFAULT_LIMITS = Limits(seconds=5.0, memory_bytes=96 * 2**20, output_bytes=16 * 2**20)

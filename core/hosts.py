@@ -8,7 +8,7 @@ import re
 from ipaddress import IPv6Address
 from urllib.parse import urlsplit
 
-from quart import Quart, request
+from quart import Quart, has_request_context, request
 
 from core.config import Settings, current_settings
 
@@ -122,6 +122,14 @@ def use_base_url(app: Quart, base_url: str) -> None:
         return adapter
 
     app.create_url_adapter = create_url_adapter
+
+
+def site_hosts() -> frozenset[str]:
+    """This site's host names without ports (absolute links to them are this site's own), for rendering."""
+    if not has_request_context():
+        return frozenset()
+    name = host_name(request.host)
+    return current_settings().allowed_hosts | ({name} if name else frozenset())
 
 
 def own_hosts() -> frozenset[str]:

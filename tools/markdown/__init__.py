@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from core.bounded_render import render_limits, site_hosts
+from core.bounded_render import render_limits
+from core.hosts import site_hosts
 from core.markdown import render_markdown
 from core.operations import Operation
 from core.registry import Tool

@@ -8,6 +8,9 @@ from pygments.lexers import get_lexer_by_name, guess_lexer
 from pygments.styles import get_style_by_name
 from pygments.util import ClassNotFound
 
+from core.bounded_render import Rendered, render_bounded
+from core.executor import WorkLimitExceeded, default_limits, run_bounded
+from core.hosts import site_hosts
 from core.markdown import render_markdown
 
 AUTO = "auto"
@@ -112,6 +115,26 @@ def render_paste(content: str, language: str, own_hosts: frozenset[str] = frozen
     if shows_markdown(content, language):
         return render_markdown(content, raw_html=False, own_hosts=own_hosts)
     return highlight_code(content, language)
+
+
+DETECT_SECONDS = 1.0  # auto-detection is a guess: past this, the paste is plain text
+
+
+async def guess_language(content: str) -> str:
+    """Pygments' guess, bounded: some texts make its lexers' analysis slow."""
+    limits = default_limits()
+    try:
+        return await run_bounded(
+            detect_language, content, limits=limits.replace(seconds=min(limits.seconds, DETECT_SECONDS))
+        )
+    except WorkLimitExceeded:
+        return PLAIN
+
+
+async def rendered(paste: dict) -> Rendered:
+    """The paste as its page shows it: rendered within the limits, and cached, so a render at creation
+    serves its first views."""
+    return await render_bounded(render_paste, paste["content"], paste["language"], site_hosts())
 
 
 def pygments_rules(style: str, scope: str) -> list[str]:

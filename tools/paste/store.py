@@ -8,11 +8,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from core.auth import hash_token
-from core.bounded_render import render_bounded, site_hosts
 from core.db import get_db, metadata, owner_id_column, row_dict
-from core.executor import WorkLimitExceeded, default_limits, run_bounded
 from tools.paste.models import EXPIRY, Created, PasteInput, PasteTooLarge, size_limit, too_large_message
-from tools.paste.render import AUTO, PLAIN, detect_language, render_paste
+from tools.paste.render import AUTO, guess_language, rendered
 
 pastes = sa.Table(
     "pastes",
@@ -97,19 +95,6 @@ async def purge_expired() -> int:
 
 # --- creating a paste ------------------------------------------------------------------
 
-DETECT_SECONDS = 1.0  # auto-detection is a guess: past this, the paste is plain text
-
-
-async def guess_language(content: str) -> str:
-    """Pygments' guess, bounded: some texts make its lexers' analysis slow."""
-    limits = default_limits()
-    try:
-        return await run_bounded(
-            detect_language, content, limits=limits.replace(seconds=min(limits.seconds, DETECT_SECONDS))
-        )
-    except WorkLimitExceeded:
-        return PLAIN
-
 
 def expires_at(expires: str, now: datetime) -> datetime | None:
     lifetime = EXPIRY[expires]
@@ -141,6 +126,5 @@ async def create_paste(data: PasteInput, owner_id: int | None) -> Created:
             "expires_at": expires_at(data.expires, now),
         }
     )
-    # Render now, while its author waits, so its first viewers find it rendered (core.bounded_render caches).
-    await render_bounded(render_paste, paste["content"], paste["language"], site_hosts())
+    await rendered(paste)  # now, while its author waits: its first viewers find it rendered (cached)
     return Created(paste=paste, delete_token=token)

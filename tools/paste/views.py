@@ -6,7 +6,6 @@ from pydantic import ValidationError
 from quart import flash, make_response, redirect, request, url_for
 
 from core.auth import bearer_token, current_user_id
-from core.bounded_render import render_bounded, site_hosts
 from core.errors import error_page, human_size
 from core.forms import field_errors, read_form
 from core.ratelimit import Decision, retry_after_header, too_many_requests_message
@@ -24,7 +23,7 @@ from tools.paste.models import (
     size_limit,
     too_large_message,
 )
-from tools.paste.render import AUTO, COMMON_LANGUAGES, language_label, render_paste, shows_markdown
+from tools.paste.render import AUTO, COMMON_LANGUAGES, language_label, rendered, shows_markdown
 
 GONE_MESSAGE = "There is no paste here: it expired, was deleted, was already read, or the link is wrong."
 # Served as text that no browser will render or run, even when someone pastes HTML.
@@ -107,14 +106,14 @@ async def index():
 
 
 async def show_paste(paste: dict, revealed: bool):
-    rendered = await render_bounded(render_paste, paste["content"], paste["language"], site_hosts())
+    shown = await rendered(paste)
     user_id = await current_user_id()
     page = await render_template(
         "paste/show.html",
         paste=paste,
-        html=rendered.html,
-        fallback_note=rendered.note,
-        markdown=shows_markdown(paste["content"], paste["language"]) and not rendered.fell_back,
+        html=shown.html,
+        fallback_note=shown.note,
+        markdown=shows_markdown(paste["content"], paste["language"]) and not shown.fell_back,
         revealed=revealed,
         owned=user_id is not None and user_id == paste["owner_id"],
         language=language_label(paste["language"]),
