@@ -87,8 +87,7 @@ def example_body(tool, operation: Operation) -> dict:
         return operation.example
     if operation.name or not tool.examples:
         return {}
-    values = {k: v for k, v in tool.examples[0][1].items()}
-    return operation.input.model_validate(values).model_dump(mode="json", exclude_defaults=True)
+    return operation.input.model_validate(tool.examples[0][1]).model_dump(mode="json", exclude_defaults=True)
 
 
 async def execute(operation: Operation, data: BaseModel) -> Any:
