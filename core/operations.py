@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
-from quart import Blueprint
-from quart_schema import validate_request, validate_response
+from quart import Blueprint, Response, current_app, request
+from quart_schema import DataSource, RequestSchemaValidationError, ResponseSchemaValidationError
+from quart_schema.validation import QUART_SCHEMA_REQUEST_ATTRIBUTE, QUART_SCHEMA_RESPONSE_ATTRIBUTE
 
 from core.executor import Limits, default_limits, run_bounded
 from core.form_fields import form_fields
@@ -139,20 +140,62 @@ def _page_view(tool, operation: Operation):
 
 
 def _api_view(tool, operation: Operation):
-    async def api(data):
-        return await execute(operation, data), 200, operation.response_headers
+    """POST /api/<slug>[/<name>]: the JSON body validated by the input model, the output by the output model.
+
+    It does what quart-schema's validate_request and validate_response wrappers do, with the same errors and
+    the same JSON, in one function: those wrappers and quart-schema's response conversion cost about a
+    tenth of a short API call. The view carries quart-schema's attributes, so OpenAPI documents it as before.
+    """
+    read_input = load_input(operation.input)
+    answer = json_answer(operation)
+
+    async def api():
+        return answer(await execute(operation, read_input(await request.get_json())))
 
     async def api_on_request():
-        return await execute(operation, operation.input()), 200, operation.response_headers
+        return answer(await execute(operation, operation.input()))
 
     view = api_on_request if operation.reads_request else api
     view.__name__ = "api" + (f"_{operation.name.replace('-', '_')}" if operation.name else "")
     view.__doc__ = operation.description
     if not operation.reads_request:
-        view = validate_request(operation.input)(view)
+        setattr(view, QUART_SCHEMA_REQUEST_ATTRIBUTE, (operation.input, DataSource.JSON))
     if operation.output is not None:
-        view = validate_response(operation.output)(view)
+        setattr(view, QUART_SCHEMA_RESPONSE_ATTRIBUTE, {200: (operation.output, None)})
     return view
+
+
+def load_input(model: type[BaseModel]) -> Callable[[Any], BaseModel]:
+    """The JSON body as the input model; a body it does not fit is quart-schema's 422 (its handler words it)."""
+
+    def read(body: Any) -> BaseModel:
+        try:
+            return model.model_validate(body)
+        except (TypeError, ValueError) as error:  # pydantic's ValidationError is a ValueError
+            raise RequestSchemaValidationError(error) from error
+
+    return read
+
+
+def json_answer(operation: Operation) -> Callable[[Any], Response]:
+    """The run's output as the JSON response: checked against the output model, keys sorted like Quart's JSON."""
+    model = operation.output
+    headers = operation.response_headers
+
+    def answer(value: Any) -> Response:
+        if model is not None and type(value) is not model:
+            try:
+                value = model.model_validate(value)
+            except (TypeError, ValueError) as error:
+                raise ResponseSchemaValidationError(error) from error
+        if isinstance(value, BaseModel):
+            value = value.model_dump()
+        response = current_app.json.response(value)
+        if headers:
+            response.headers.update(headers)
+        return response
+
+    return answer
 
 
 def install_operations(bp: Blueprint, tool, *, page: bool = True) -> None:

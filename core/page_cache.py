@@ -20,6 +20,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from core.asgi_headers import header, with_vary
+
 TOOL_PAGE = re.compile(r"/tools/[a-z0-9][a-z0-9-]*/")
 MAX_PAGE_BYTES = 512 * 1024  # larger answers are streamed, never held
 GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -59,28 +61,12 @@ class Page:
         await send({"type": "http.response.body", "body": self.body})
 
 
-def header(headers, name: bytes) -> bytes | None:
-    for key, value in headers:
-        if key.lower() == name:
-            return value
-    return None
-
-
 def matches(if_none_match: bytes | None, etag: bytes) -> bool:
     """If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/"x" matches "x"."""
     if if_none_match is None:
         return False
     tags = [tag.strip().removeprefix(b"W/") for tag in if_none_match.split(b",")]
     return b"*" in tags or etag in tags
-
-
-def with_vary_cookie(headers: list) -> list:
-    vary = header(headers, b"vary")
-    if vary is None:
-        return [*headers, (b"vary", b"Cookie")]
-    if b"cookie" in [part.strip().lower() for part in vary.split(b",")]:
-        return headers
-    return [(name, value + b", Cookie" if name.lower() == b"vary" else value) for name, value in headers]
 
 
 def storable(message) -> bool:
@@ -147,7 +133,7 @@ class PageCache:
             if streaming:
                 await send(message)
             elif message["type"] == "http.response.start":
-                start = {**message, "headers": with_vary_cookie(list(message["headers"]))}
+                start = {**message, "headers": with_vary(list(message["headers"]), b"Cookie")}
                 if not storable(start):
                     streaming = True
                     await send(start)
@@ -173,7 +159,7 @@ class PageCache:
 def varying_on_cookie(send):
     async def send_with_vary(message) -> None:
         if message["type"] == "http.response.start":
-            message = {**message, "headers": with_vary_cookie(list(message["headers"]))}
+            message = {**message, "headers": with_vary(list(message["headers"]), b"Cookie")}
         await send(message)
 
     return send_with_vary

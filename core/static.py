@@ -9,6 +9,7 @@ from asgi_gzip import GZipMiddleware
 from quart import Quart, current_app, request
 from werkzeug.security import safe_join
 
+from core.asgi_headers import with_vary
 from core.template_urls import cached_url_for
 
 VERSIONS_KEY = "mytools.static_versions"
@@ -67,20 +68,65 @@ class CompressionMiddleware:
 
     def __init__(self, app, minimum_size: int = GZIP_MINIMUM_SIZE) -> None:
         self.app = app
+        self.minimum_size = minimum_size
         small = SmallBodyCoalescer(app, minimum_size)
         self.gzip = GZipMiddleware(small, minimum_size=minimum_size, compresslevel=GZIP_LEVEL)
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or started_by_other_site(scope):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        accepts_gzip, other_site = compression_facts(scope["headers"])
+        if other_site:
+            await self.app(scope, receive, send)
+        elif not accepts_gzip:
+            # Nothing to compress for this client (curl, scripts): no buffering layers, only the Vary
+            # header a cache needs, as asgi-gzip would add it to a body it could have compressed.
+            await self.app(scope, receive, self.vary_on_encoding(send))
+        else:
+            await self.gzip(scope, receive, weak_etag_when_compressed(send))
 
-        async def send_weak_etag(message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = weaken_etag_if_compressed(message["headers"])
+    def vary_on_encoding(self, send):
+        async def send_with_vary(message) -> None:
+            if message["type"] == "http.response.start" and compressible(message["headers"], self.minimum_size):
+                message["headers"] = with_vary(message["headers"], b"Accept-Encoding")
             await send(message)
 
-        await self.gzip(scope, receive, send_weak_etag)
+        return send_with_vary
+
+
+def compression_facts(headers) -> tuple[bool, bool]:
+    """(the client takes gzip, another site started the request), in one pass over the headers."""
+    accepts_gzip = other_site = False
+    for name, value in headers:
+        if name == b"accept-encoding":
+            accepts_gzip = b"gzip" in value
+        elif name == b"sec-fetch-site":
+            other_site = value in (b"cross-site", b"same-site")
+    return accepts_gzip, other_site
+
+
+def compressible(headers, minimum_size: int) -> bool:
+    """Whether asgi-gzip would have compressed this answer for a client that takes gzip."""
+    length = None
+    for name, value in headers:
+        name = name.lower()
+        if name == b"content-encoding":
+            return False
+        if name == b"content-type" and value.startswith(b"text/event-stream"):
+            return False
+        if name == b"content-length":
+            length = value
+    return length is None or not length.isdigit() or int(length) >= minimum_size
+
+
+def weak_etag_when_compressed(send):
+    async def send_weak_etag(message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = weaken_etag_if_compressed(message["headers"])
+        await send(message)
+
+    return send_weak_etag
 
 
 class SmallBodyCoalescer:
@@ -113,13 +159,6 @@ class SmallBodyCoalescer:
             await send(message)
 
         await self.app(scope, receive, send_small_at_once)
-
-
-def started_by_other_site(scope) -> bool:
-    for name, value in scope["headers"]:
-        if name == b"sec-fetch-site":
-            return value in (b"cross-site", b"same-site")
-    return False
 
 
 def weaken_etag_if_compressed(headers: list) -> list:

@@ -7,6 +7,7 @@ import pytest
 from core.errors import read_api_json, refuse_unknown_fields
 from core.favorites import record_owner_visit
 from core.hosts import HostAndProxyMiddleware
+from core.direct_api import DirectApi
 from core.page_cache import PageCache
 from core.pipeline import UndeclaredHook, install_pipeline
 from core.security import add_security_headers, refuse_cross_site_writes
@@ -27,8 +28,9 @@ def asgi_chain(app) -> list[type]:
 def test_the_asgi_layers_from_the_outermost_in(tmp_path):
     app = make_app(f"sqlite:///{tmp_path}/p.sqlite3")
     # The host check first (nothing, not even a cached page, answers a refused Host), then the page cache
-    # (it keeps compressed bytes, so it sits outside compression), then gzip.
-    assert asgi_chain(app) == [HostAndProxyMiddleware, PageCache, CompressionMiddleware]
+    # (it keeps compressed bytes, so it sits outside compression), then gzip, then the direct API answers
+    # (compressed like Quart's).
+    assert asgi_chain(app) == [HostAndProxyMiddleware, PageCache, CompressionMiddleware, DirectApi]
 
 
 def test_the_request_hooks_run_in_the_declared_order(tmp_path):
