@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from core.direct_api import DirectApi
 from core.errors import read_api_json, refuse_unknown_fields
 from core.favorites import record_owner_visit
 from core.hosts import HostAndProxyMiddleware
-from core.direct_api import DirectApi
 from core.page_cache import PageCache
 from core.pipeline import UndeclaredHook, install_pipeline
 from core.security import add_security_headers, refuse_cross_site_writes
