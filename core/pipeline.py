@@ -19,7 +19,7 @@ from collections.abc import Callable
 from quart import Quart
 
 from core.config import Settings
-from core.direct_api import DirectApi
+from core.direct import DirectApi
 from core.errors import read_api_json, refuse_unknown_fields
 from core.favorites import record_owner_visit
 from core.gc_tuning import install_gc_tuning

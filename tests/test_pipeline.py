@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.direct_api import DirectApi
+from core.direct import DirectApi
 from core.errors import read_api_json, refuse_unknown_fields
 from core.favorites import record_owner_visit
 from core.hosts import HostAndProxyMiddleware

@@ -3,13 +3,16 @@ redirect GET /s/<code> (it counts the click, or explains why the link no longer 
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from quart import Response, abort, flash, g, redirect, request, url_for
 
 from core.auth import owner_required
+from core.direct import direct_get
 from core.forms import FormInput, ToolInputError, read_form
 from core.render import render_template, render_tool
+from core.urls import KeyConverter
 from tools.links import TOOL, bp, rules, store
 from tools.links.images import clicks_chart, qr_svg
 from tools.links.models import (
@@ -23,6 +26,7 @@ from tools.links.models import (
 )
 
 PRIVATE = {"Cache-Control": "private, no-store"}
+KEY = re.compile(KeyConverter.regex)
 GONE = {
     "disabled": ("This link is switched off", "Its owner has disabled this short link."),
     "expired": ("This link has expired", "This short link had an expiry date, and it has passed."),
@@ -173,6 +177,35 @@ async def follow(code: str):
             await store.record_click(link["id"], now, click)
     if reason is not None:
         return await gone(410, *GONE[reason])
-    status = 301 if link["permanent"] else 302
-    headers = {"Location": link["target"], **(PERMANENT_CACHE if link["permanent"] else NO_STORE)}
+    status, headers = redirect_to(link)
     return Response("", status=status, headers=headers)
+
+
+def redirect_to(link: dict) -> tuple[int, dict[str, str]]:
+    status = 301 if link["permanent"] else 302
+    return status, {"Location": link["target"], **(PERMANENT_CACHE if link["permanent"] else NO_STORE)}
+
+
+async def follow_directly(code: str, headers: list[tuple[bytes, bytes]]) -> tuple[int, list] | None:
+    """GET /s/<code> without Quart's request machinery (core/direct.py), for a link that simply redirects:
+    store.follow counts its click in the same statement. Anything else (no such link, closed, a visit limit)
+    is left to `follow`, which calls store.follow again: for those it records nothing, so nothing counts twice.
+    """
+    if not KEY.fullmatch(code) or len(code) > rules.MAX_CODE:
+        return None
+    referer = user_agent = None
+    for name, value in headers:  # the first of each, as request.headers.get gives it
+        if name == b"referer" and referer is None:
+            referer = value.decode("latin-1")
+        elif name == b"user-agent" and user_agent is None:
+            user_agent = value.decode("latin-1")
+    now = datetime.now(UTC)
+    click = store.Click(rules.referrer_host(referer), rules.is_bot(user_agent))
+    link = await store.follow(code.lower(), now, click)
+    if link is None or link["max_visits"] is not None or store.closed_reason(link, now) is not None:
+        return None
+    status, answer = redirect_to(link)
+    return status, [(name.lower().encode(), value.encode("latin-1")) for name, value in answer.items()]
+
+
+direct_get(bp, "/s/", follow_directly)

@@ -1,4 +1,4 @@
-"""core/direct_api.py: the direct answer of a cheap operation is Quart's answer, byte for byte; the rest is Quart's."""
+"""core.direct.py: the direct answer of a cheap operation is Quart's answer, byte for byte; the rest is Quart's."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from core.direct_api import DirectApi, direct_routes
+from core.direct import DirectApi, direct_routes
 from core.operations import example_body
 from core.registry import enabled_tools
 from tests.conftest import make_app
@@ -58,7 +58,9 @@ async def call(asgi, request_scope: dict, chunks: list[bytes]) -> tuple[int, lis
     sent = []
 
     async def receive():
-        return messages.pop(0) if messages else {"type": "http.disconnect"}
+        if messages:
+            return messages.pop(0)
+        await asyncio.sleep(3600)  # the client waits for the answer (Quart cancels this when it has sent it)
 
     async def send(message):
         sent.append(message)

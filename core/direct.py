@@ -1,4 +1,4 @@
-"""The API of a cheap operation answered straight from ASGI: the same answer as through Quart, at a third of the cost.
+"""Answers straight from ASGI for the busiest cheap routes: the same answer as through Quart, at a fraction of the cost.
 
 `POST /api/hash` spends most of its time in Quart's request machinery (contexts, hooks, response objects),
 not in hashing. For an operation that runs in the event loop (not `bounded`, reading nothing of the request
@@ -9,20 +9,23 @@ an unknown field, input the model refuses, a ToolInputError, any exception — i
 as it was read, so every error is Quart's own answer, word for word. `run` is pure, so running it again
 there changes nothing.
 
-tests/test_direct_api.py checks that every such operation's examples get the same status, headers and body
-both ways.
+A tool may declare the same for a GET route of its own (`direct_get`): the short-link redirect answers a
+link that simply redirects, and leaves every other case (unknown, expired, limited, a HEAD) to its view.
+
+tests/test_direct.py checks that every such operation's examples, and a redirect, get the same status, headers
+and body both ways.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
-from quart import Quart
+from quart import Blueprint, Quart
 
 from core.errors import field_names
 from core.operations import Operation, api_path
@@ -32,6 +35,20 @@ from core.security import HSTS, SECURITY_HEADERS
 log = logging.getLogger(__name__)
 HEADERS = tuple((name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS)
 HSTS_HEADER = (b"strict-transport-security", HSTS.encode())
+
+
+# (status, headers) of an empty-bodied answer, or None: the route's view answers instead.
+GetAnswer = Callable[[str, list[tuple[bytes, bytes]]], Awaitable[tuple[int, list[tuple[bytes, bytes]]] | None]]
+DIRECT_GETS = "mytools_direct_gets"
+
+
+def direct_get(bp: Blueprint, prefix: str, answer: GetAnswer) -> None:
+    """Declare that `answer(rest of the path, raw headers)` may answer GET <prefix><rest> without Quart.
+
+    It runs in an app context (get_db works) and must only answer what its view would answer the same way,
+    with no side effect the view would repeat when it gets the request after all.
+    """
+    bp.__dict__.setdefault(DIRECT_GETS, []).append((prefix, answer))
 
 
 class Declined(Exception):
@@ -45,10 +62,23 @@ class Route:
     extra_headers: tuple[tuple[bytes, bytes], ...]
 
 
+def hooked_blueprints(app: Quart) -> set[str]:
+    """The blueprints with request hooks of their own: their routes always go through Quart."""
+    hooked = {name for funcs in (app.before_request_funcs, app.after_request_funcs) for name in funcs if name}
+    return hooked | {name for name in app.url_value_preprocessors if name}
+
+
+def direct_gets(app: Quart) -> tuple[tuple[str, GetAnswer], ...]:
+    """(prefix, answer) declared by the app's blueprints (direct_get), except those with hooks of their own."""
+    hooked = hooked_blueprints(app)
+    return tuple(
+        route for name, bp in app.blueprints.items() if name not in hooked for route in getattr(bp, DIRECT_GETS, ())
+    )
+
+
 def direct_routes(app: Quart) -> dict[str, Route]:
     """path → Route for every operation whose successful call needs nothing of Quart."""
-    hooked = {name for funcs in (app.before_request_funcs, app.after_request_funcs) for name in funcs if name}
-    hooked |= {name for name in app.url_value_preprocessors if name}
+    hooked = hooked_blueprints(app)
     urls = app.url_map.bind("localhost")
     routes = {}
     for tool in enabled_tools(app):
@@ -88,13 +118,35 @@ class DirectApi:
         self.app = app
         self.quart = quart
         self.routes: dict[str, Route] | None = None  # built on first use: every blueprint is registered by then
+        self.gets: tuple[tuple[str, GetAnswer], ...] = ()
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or not scope["path"].startswith("/api/"):
+        if scope["type"] == "http" and self.routes is None:
+            self.routes, self.gets = direct_routes(self.quart), direct_gets(self.quart)
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
-            return
-        if self.routes is None:
-            self.routes = direct_routes(self.quart)
+        elif scope["method"] == "POST" and scope["path"].startswith("/api/"):
+            await self.post(scope, receive, send)
+        elif scope["method"] == "GET" and self.gets:
+            await self.get(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    async def get(self, scope, receive, send) -> None:
+        path = scope["path"]
+        for prefix, answer in self.gets:
+            if path.startswith(prefix):
+                async with self.quart.app_context():
+                    answered = await answer(path[len(prefix) :], scope["headers"])
+                if answered is not None:
+                    status, headers = answered
+                    headers = [*headers, (b"content-type", b"text/html; charset=utf-8"), (b"content-length", b"0")]
+                    await self.respond(scope, send, status, headers, b"")
+                    return
+                break
+        await self.app(scope, receive, send)
+
+    async def post(self, scope, receive, send) -> None:
         route = self.routes.get(scope["path"])
         length, is_json, foreign = json_request_facts(scope["headers"])
         limit = self.quart.config["MAX_CONTENT_LENGTH"]
@@ -111,10 +163,18 @@ class DirectApi:
             except Declined:
                 pass
             else:
-                await send({"type": "http.response.start", "status": 200, "headers": self.headers(scope, route, body)})
-                await send({"type": "http.response.body", "body": body, "more_body": False})
+                headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+                await self.respond(scope, send, 200, [*headers, *route.extra_headers], body)
                 return
         await self.app(scope, replay(chunks, complete, receive), send)
+
+    async def respond(self, scope, send, status: int, headers: list, body: bytes) -> None:
+        """Send the answer with the headers Quart's after_request hooks add to every answer."""
+        headers = [*headers, *HEADERS]
+        if scope.get("scheme") == "https":
+            headers.append(HSTS_HEADER)
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
 
     async def read_body(self, receive, chunks: list[bytes], length: int) -> bool | None:
         """Read the body into `chunks`: True when whole, False when cut short (over `length` bytes, or slower
@@ -151,14 +211,6 @@ class DirectApi:
             raise
         except Exception as error:  # Quart runs it again and answers as it always has (a 422, a logged 500)
             raise Declined from error
-
-    def headers(self, scope, route: Route, body: bytes) -> list[tuple[bytes, bytes]]:
-        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-        headers += route.extra_headers
-        headers += HEADERS
-        if scope.get("scheme") == "https":
-            headers.append(HSTS_HEADER)
-        return headers
 
 
 def encode(app: Quart, output: Any) -> bytes:
