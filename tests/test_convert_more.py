@@ -348,5 +348,5 @@ async def test_page_has_the_swap_upload_and_download_controls(tool_client):
     assert '<button type="submit" name="swap" value="1"' in page
     assert '<input type="file" id="file" name="file"' in page
     assert 'formaction="/tools/convert/download" formmethod="post"' in page and "data-plain-submit" in page
-    assert '<option value="auto" >Detect automatically</option>' in page
+    assert '<option value="auto" >Detect</option>' in page
     assert "style=" not in page
