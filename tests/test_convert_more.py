@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import pytest
 from werkzeug.datastructures import FileStorage
 
+from app import create_app
 from core.forms import ToolInputError
 from tools.convert import MAX_INPUT, ConvertInput, ConvertOutput, convert, swapped_values
 from tools.convert.detect import candidates, detect
@@ -350,3 +351,12 @@ async def test_page_has_the_swap_upload_and_download_controls(tool_client):
     assert 'formaction="/tools/convert/download" formmethod="post"' in page and "data-plain-submit" in page
     assert '<option value="auto" >Detect</option>' in page
     assert "style=" not in page
+
+
+def test_command_line_detects_the_format():
+    runner = create_app({"SECRET_KEY": "x" * 40}).test_cli_runner()
+    body = {"input": "<a><b>1</b></a>", "source_format": "auto", "target_format": "yaml"}
+    result = runner.invoke(args=["tool", "convert", json.dumps(body)])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert (answer["source_format"], answer["detected"], answer["result"]) == ("xml", True, "a:\n  b: '1'\n")
