@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Literal, NamedTuple
 
@@ -139,7 +140,7 @@ async def read_convert_form(*, swap: bool) -> ConvertForm:
     form = (await read_form(ConvertInput))._replace(fields=FORM_FIELDS)
     if upload is not None and upload.filename:  # a browser sends an empty, nameless part when no file is chosen
         try:
-            text = read_text(upload.stream, MAX_INPUT)
+            text = await asyncio.to_thread(read_text, upload.stream, MAX_INPUT)  # up to 4 MB: off the loop
         except UploadRefused as exc:
             return ConvertForm(form=form._replace(data=None, errors={UPLOAD_FIELD: exc.message}), status=exc.status)
         return ConvertForm(form=validated({**form.values, "input": text}), refill=True, filename=upload.filename)
