@@ -13,6 +13,7 @@ import pytest
 from core.forms import ToolInputError
 from tools.color import MAX_INPUT, ColorInput, contrast, describe, forms_of, ratio_text
 from tools.color.parse import NAMED_COLORS, NAMES_FILE, Color, parse_color
+from tools.color.picker import chosen_input, picker_value
 from tools.color.spaces import contrast_ratio, hsl_to_rgb, relative_luminance, to_byte
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -416,3 +417,76 @@ async def test_page_emptied_field_is_not_an_error(tool_client):
 async def test_tool_is_listed_on_the_home_page(tool_client):
     page = await (await tool_client.get("/")).get_data(as_text=True)
     assert "/tools/color/" in page
+
+
+# --- the native colour picker -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "picker", "shown", "chosen"),
+    [
+        ("red", "#00ff00", "#ff0000", "#00ff00"),  # the picker was moved: it wins
+        ("red", "#FF0000", "#ff0000", "red"),  # not moved (case does not matter): the text, as typed
+        ("hsl(0 100% 50%)", "#000000", "#000000", "hsl(0 100% 50%)"),
+        ("", "#336699", "#000000", "#336699"),  # only the picker was used
+        ("", "#000000", "#000000", ""),  # nothing chosen at all
+        ("teal", None, None, "teal"),  # no picker in the form (an API-like post)
+        ("teal", "#123456", None, "#123456"),  # a picker without picker_shown was set by hand
+    ],
+)
+def test_chosen_input(text, picker, shown, chosen):
+    assert chosen_input(text, picker, shown) == chosen
+
+
+@pytest.mark.parametrize(
+    ("hex_colour", "value"),
+    [("#3366cc", "#3366cc"), ("#00800080", "#008000"), (None, "#000000"), ("", "#000000")],
+)
+def test_picker_value(hex_colour, value):
+    assert picker_value(hex_colour) == value
+
+
+async def test_page_shows_the_picker_at_the_results_colour(tool_client):
+    page = await (await tool_client.get("/tools/color/?input=rebeccapurple")).get_data(as_text=True)
+    assert 'id="picker" name="picker" type="color" value="#663399"' in page
+    assert 'name="picker_shown" value="#663399"' in page
+    assert "/static/js/tools/color.js" in page
+    empty = await (await tool_client.get("/tools/color/")).get_data(as_text=True)
+    assert 'name="picker" type="color" value="#000000"' in empty
+
+
+async def test_page_without_javascript_takes_a_moved_picker(tool_client):
+    # The form as a browser sends it: the old text, the picker moved to #00ff00, the value it showed before.
+    form = urlencode({"input": "red", "picker": "#00ff00", "picker_shown": "#ff0000", "against": "white"})
+    response = await tool_client.post("/tools/color/", data=form, headers=FORM)
+    page = await response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<code id="color-hex">#00ff00</code>' in page and "<strong>lime</strong>" in page
+    assert 'name="input" type="text" value="#00ff00"' in page  # the text field now says it
+    assert 'name="picker_shown" value="#00ff00"' in page
+    assert share_link(page) == "/tools/color/?" + urlencode({"input": "#00ff00", "against": "white"})
+
+
+async def test_page_with_an_unmoved_picker_takes_the_text(tool_client):
+    form = urlencode({"input": "navy", "picker": "#ff0000", "picker_shown": "#ff0000", "against": "white"})
+    fragment = await (await tool_client.post("/tools/color/", data=form, headers={**FORM, **HTMX})).get_data(
+        as_text=True
+    )
+    assert '<code id="color-hex">#000080</code>' in fragment
+
+
+async def test_page_refuses_a_malformed_picker_value_next_to_it(tool_client):
+    form = urlencode({"input": "red", "picker": "red", "picker_shown": "#000000"})
+    response = await tool_client.post("/tools/color/", data=form, headers={**FORM, **HTMX})
+    fragment = await response.get_data(as_text=True)
+    assert response.status_code == 422
+    oob = re.search(r'<div id="picker-feedback" hx-swap-oob="true">(.*?)</div>', fragment, re.S)
+    assert oob and "a colour picker sends # and six hex digits" in oob.group(1)
+    assert "color-hex" not in fragment
+
+
+async def test_result_rows_are_spaced_by_the_stylesheet(tool_client):
+    page = await (await tool_client.get("/tools/color/?input=red")).get_data(as_text=True)
+    assert '<div class="results color-forms">' in page and "style=" not in page
+    css = await (await tool_client.get("/static/css/tools/color.css")).get_data(as_text=True)
+    assert ".color-forms .result-row { padding: 0.45rem 0;" in css

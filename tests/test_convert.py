@@ -812,6 +812,7 @@ async def test_api_converts(tool_client):
     assert await response.get_json() == {
         "source_format": "yaml",
         "target_format": "toml",
+        "detected": False,
         "result": "hr = 65\navg = 0.278\n",
         "notes": [],
     }
@@ -873,7 +874,7 @@ async def test_openapi_documents_the_convert_api(tool_client):
     schema = operation["requestBody"]["content"]["application/json"]["schema"]
     if "$ref" in schema:
         schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
-    assert schema["properties"]["source_format"]["enum"] == ["json", "yaml", "toml", "xml", "csv"]
+    assert schema["properties"]["source_format"]["enum"] == ["auto", "json", "yaml", "toml", "xml", "csv"]
 
 
 # --- page ------------------------------------------------------------------------------------------------

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from urllib.parse import urlencode
 
 import pytest
 
+from app import create_app
 from core.forms import ToolInputError
 from tools.subnet.calc import MAX_SPLIT_ROWS, calculate
 
@@ -450,3 +452,101 @@ async def test_page_schema_error_keeps_the_input(tool_client):
     assert response.status_code == 422
     assert re.search(r'<small class="field-error" id="split-error" role="alert">[^<]*1', page)
     assert 'value="10.0.0.0/8"' in page
+
+
+# --- split by prefix length -------------------------------------------------------------------------
+
+
+def test_split_by_prefix_26_of_a_24_is_four_subnets():
+    split = calculate("192.168.1.0/24", split_prefix=26).split
+    assert (split.requested, split.count, split.prefix_length, split.hosts_each, split.last) == (None, 4, 26, 62, None)
+    assert [(s.network, s.first_host, s.last_host, s.broadcast) for s in split.subnets] == [
+        ("192.168.1.0/26", "192.168.1.1", "192.168.1.62", "192.168.1.63"),
+        ("192.168.1.64/26", "192.168.1.65", "192.168.1.126", "192.168.1.127"),
+        ("192.168.1.128/26", "192.168.1.129", "192.168.1.190", "192.168.1.191"),
+        ("192.168.1.192/26", "192.168.1.193", "192.168.1.254", "192.168.1.255"),
+    ]
+
+
+def test_split_by_the_networks_own_prefix_is_the_network_itself():
+    split = calculate("10.1.2.3/16", split_prefix=16).split
+    assert (split.count, [s.network for s in split.subnets]) == (1, ["10.1.0.0/16"])
+
+
+def test_split_by_prefix_is_bounded_and_names_the_last():
+    # ::/0 into /128: 2^128 subnets, of which only the first MAX_SPLIT_ROWS are made.
+    split = calculate("::/0", split_prefix=128).split
+    assert (split.count, len(split.subnets)) == (2**128, MAX_SPLIT_ROWS)
+    assert split.subnets[255].network == "::ff/128"
+    assert split.last.network == "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"
+    split = calculate("10.0.0.0/8", split_prefix=30).split
+    assert (split.count, split.hosts_each, split.last.network) == (2**22, 2, "10.255.255.252/30")
+
+
+@pytest.mark.parametrize(
+    ("text", "split_into", "prefix", "phrases"),
+    [
+        ("192.168.1.0/24", None, 23, ["/23 is shorter than the network's own /24", "from /24 to /32"]),
+        ("192.168.1.0/24", None, 33, ["/33 is longer than /32, the longest IPv4 prefix"]),
+        ("2001:db8::/32", None, 16, ["/16 is shorter than the network's own /32", "to /128"]),
+        ("192.168.1.0/24", 4, 26, ["either split", "not both"]),
+    ],
+)
+def test_split_prefix_errors_name_the_field(text, split_into, prefix, phrases):
+    with pytest.raises(ToolInputError) as raised:
+        calculate(text, split_into=split_into, split_prefix=prefix)
+    assert raised.value.field == "split_prefix"
+    for phrase in phrases:
+        assert phrase in raised.value.message
+
+
+async def test_api_split_prefix(tool_client):
+    response = await tool_client.post("/api/subnet", json={"input": "192.168.1.0/24", "split_prefix": 26})
+    assert response.status_code == 200
+    split = (await response.get_json())["split"]
+    assert (split["requested"], split["count"], split["prefix_length"]) == (None, 4, 26)
+    assert [s["network"] for s in split["subnets"]] == [f"192.168.1.{n}/26" for n in (0, 64, 128, 192)]
+
+
+@pytest.mark.parametrize(
+    ("body", "phrase"),
+    [
+        ({"input": "192.168.1.0/24", "split_prefix": 20}, "/20 is shorter than the network's own /24"),
+        ({"input": "192.168.1.0/24", "split_prefix": 129}, "less than or equal to 128"),
+        ({"input": "192.168.1.0/24", "split_prefix": -1}, "greater than or equal to 0"),
+        ({"input": "192.168.1.0/24", "split_prefix": "big"}, "integer"),
+    ],
+)
+async def test_api_split_prefix_errors_are_422_naming_the_field(tool_client, body, phrase):
+    response = await tool_client.post("/api/subnet", json=body)
+    assert response.status_code == 422
+    error = (await response.get_json())["error"]
+    assert error["field"] == "split_prefix" and phrase in error["message"]
+
+
+async def test_page_split_prefix_and_its_share_link(tool_client):
+    form = urlencode({"input": "10.0.0.0/8", "contains": "", "split": "", "split_prefix": "/24"})
+    response = await tool_client.post("/tools/subnet/", data=form, headers=FORM)
+    page = await response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<label for="split_prefix">' in page
+    assert "Split into 65536 × /24" in page and "Every /24 in /8." in page
+    assert page.count("<tr><td><code>10.") == MAX_SPLIT_ROWS
+    assert "Showing the first 256 of 65536 subnets; the last one is <code>10.255.255.0/24</code>" in page
+    assert share_link(page) == "/tools/subnet/?input=10.0.0.0%2F8&split_prefix=%2F24"
+
+
+async def test_page_split_prefix_error_next_to_its_field(tool_client):
+    form = urlencode({"input": "10.0.0.0/30", "split_prefix": "29"})
+    response = await tool_client.post("/tools/subnet/", data=form, headers={**FORM, **HTMX})
+    fragment = await response.get_data(as_text=True)
+    assert response.status_code == 422
+    oob = re.search(r'<div id="split_prefix-feedback" hx-swap-oob="true">(.*?)</div>', fragment, re.S)
+    assert oob and "/29 is shorter than the network&#39;s own /30" in oob.group(1)
+
+
+def test_command_line_splits_by_prefix():
+    runner = create_app({"SECRET_KEY": "x" * 40}).test_cli_runner()
+    result = runner.invoke(args=["tool", "subnet", '{"input": "192.168.1.0/24", "split_prefix": 26}'])
+    assert result.exit_code == 0, result.output
+    assert [s["network"] for s in json.loads(result.stdout)["split"]["subnets"]][-1] == "192.168.1.192/26"

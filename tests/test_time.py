@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from core.forms import ToolInputError
-from tools.time import MAX_INPUT
+from tools.time import MAX_INPUT, TimeInput
 from tools.time.instant import describe_instant
 
 NOW = datetime(2026, 1, 2, 16, 50, tzinfo=UTC)  # epoch 1767372600, see test_now_is_the_given_now
@@ -251,6 +251,18 @@ def fixed_now(monkeypatch):
     monkeypatch.setattr("tools.time.current_time", lambda: NOW)
 
 
+# 1234567890 (2009-02-13T23:31:30Z) in the default zones: EST is UTC-5, CET UTC+1, JST UTC+9 (no DST in February).
+DEFAULT_ZONE_VIEWS = [
+    ("UTC", "2009-02-13T23:31:30Z", "Fri, 13 Feb 2009 23:31:30 +0000", "UTC", "Friday", "2009-W07-5", 44),
+    ("America/New_York", "2009-02-13T18:31:30-05:00", "Fri, 13 Feb 2009 18:31:30 -0500", "EST", "Friday",
+     "2009-W07-5", 44),
+    ("Europe/Berlin", "2009-02-14T00:31:30+01:00", "Sat, 14 Feb 2009 00:31:30 +0100", "CET", "Saturday",
+     "2009-W07-6", 45),
+    ("Asia/Tokyo", "2009-02-14T08:31:30+09:00", "Sat, 14 Feb 2009 08:31:30 +0900", "JST", "Saturday",
+     "2009-W07-6", 45),
+]  # fmt: skip
+
+
 async def test_api_converts_with_exact_json(tool_client, fixed_now):
     response = await tool_client.post("/api/time", json={"input": "1234567890", "zone": "europe/berlin"})
     assert response.status_code == 200
@@ -284,6 +296,19 @@ async def test_api_converts_with_exact_json(tool_client, fixed_now):
         },
         "relative": "16 years ago",
         "notes": [],
+        "zones": [
+            {
+                "zone": zone,
+                "iso": iso,
+                "rfc2822": rfc2822,
+                "offset": iso[19:] if zone != "UTC" else "+00:00",
+                "abbreviation": abbreviation,
+                "day_of_week": day,
+                "iso_week": week,
+                "day_of_year": day_of_year,
+            }
+            for zone, iso, rfc2822, abbreviation, day, week, day_of_year in DEFAULT_ZONE_VIEWS
+        ],
     }
 
 
@@ -371,4 +396,86 @@ async def test_openapi_lists_the_time_api(tool_client):
     schema = operation["requestBody"]["content"]["application/json"]["schema"]
     if "$ref" in schema:
         schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
-    assert set(schema["properties"]) == {"input", "zone", "unit"}
+    assert set(schema["properties"]) == {"input", "zone", "unit", "zones"}
+    assert schema["properties"]["zones"]["default"] == ["UTC", "America/New_York", "Europe/Berlin", "Asia/Tokyo"]
+
+
+# --- several zones side by side ------------------------------------------------------------------------
+
+
+def test_zones_side_by_side_in_their_order():
+    # 2009-07-01T12:00:00Z: summer time in New York (EDT, UTC-4) and Berlin (CEST, UTC+2); Kolkata is UTC+5:30,
+    # Kathmandu UTC+5:45, Chatham Islands UTC+12:45 (CHAST) and Pago Pago UTC-11 (SST), all without DST then.
+    zones = ["Pacific/Pago_Pago", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "Asia/Kathmandu"]
+    result = describe_instant("2009-07-01T12:00:00Z", "UTC", "auto", NOW, zones)
+    assert [(v.zone, v.iso, v.abbreviation) for v in result.zones] == [
+        ("Pacific/Pago_Pago", "2009-07-01T01:00:00-11:00", "SST"),
+        ("America/New_York", "2009-07-01T08:00:00-04:00", "EDT"),
+        ("Europe/Berlin", "2009-07-01T14:00:00+02:00", "CEST"),
+        ("Asia/Kolkata", "2009-07-01T17:30:00+05:30", "IST"),
+        ("Asia/Kathmandu", "2009-07-01T17:45:00+05:45", "+0545"),
+    ]
+    assert run("2009-07-01T12:00:00Z").zones == []  # none listed, none shown
+
+
+def test_zone_list_is_split_deduplicated_and_canonical():
+    data = TimeInput(input="0", zones=["utc, asia/tokyo", "Asia/Tokyo  europe/paris", ""])
+    assert data.zones == ["UTC", "Asia/Tokyo", "Europe/Paris"]
+    assert TimeInput(input="0", zones="").zones == []
+    assert TimeInput(input="0").zones == ["UTC", "America/New_York", "Europe/Berlin", "Asia/Tokyo"]
+
+
+async def test_api_zones(tool_client):
+    body = {"input": "0", "zones": ["Asia/Tokyo", "America/Los_Angeles"]}
+    response = await tool_client.post("/api/time", json=body)
+    assert response.status_code == 200
+    zones = (await response.get_json())["zones"]
+    assert [(z["zone"], z["iso"]) for z in zones] == [
+        ("Asia/Tokyo", "1970-01-01T09:00:00+09:00"),
+        ("America/Los_Angeles", "1969-12-31T16:00:00-08:00"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("zones", "message"),
+    [
+        (["UTC", "Mars/Olympus"], "zones: unknown time zone 'Mars/Olympus': use an IANA name such as"),
+        (["Europe/Berln"], "zones: unknown time zone 'Europe/Berln': use an IANA name; did you mean Europe/Berlin"),
+        (["UTC"] * 25, "zones: at most 24 time zones, not 25"),
+        (["x" * 65], "zones: 'xxxxxxxxxxxxxxxxxxxx'… is longer than 64 characters: not a time zone"),
+        ([1], "zones: Input should be a valid string"),
+        ({"UTC": 1}, "zones: Input should be a valid list"),
+    ],
+)
+async def test_api_zone_errors_are_422_naming_the_field_and_the_zone(tool_client, zones, message):
+    response = await tool_client.post("/api/time", json={"input": "0", "zones": zones})
+    assert response.status_code == 422
+    error = (await response.get_json())["error"]
+    assert error["field"] == "zones" and error["message"].startswith(message)
+
+
+async def test_page_shows_the_zones_grid_and_links_to_it(tool_client, fixed_now):
+    form = urlencode({"input": "1234567890", "zone": "UTC", "zones": "asia/tokyo, America/New_York"})
+    response = await tool_client.post("/tools/time/", data=form, headers=FORM)
+    page = await response.get_data(as_text=True)
+    assert response.status_code == 200
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td>([^<]+)</td><td><code>([^<]+)</code></td>', page)
+    assert rows == [("Asia/Tokyo", "Sat 2009-02-14", "08:31:30"), ("America/New_York", "Fri 2009-02-13", "18:31:30")]
+    assert 'value="Asia/Tokyo, America/New_York"' in page
+    assert share_link(page) == "/tools/time/?input=1234567890&zone=UTC&zones=Asia%2FTokyo%2C+America%2FNew_York"
+
+
+async def test_empty_page_lists_the_default_zones(tool_client):
+    page = await (await tool_client.get("/tools/time/")).get_data(as_text=True)
+    assert 'name="zones" type="text"' in page
+    assert 'value="UTC, America/New_York, Europe/Berlin, Asia/Tokyo"' in page
+
+
+async def test_page_unknown_zone_in_the_list_is_422_next_to_the_field(tool_client):
+    form = urlencode({"input": "0", "zones": "UTC, Nowhere/City"})
+    response = await tool_client.post("/tools/time/", data=form, headers={**FORM, **HTMX})
+    fragment = await response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(
+        r'<div id="zones-feedback" hx-swap-oob="true"><small[^>]*>unknown time zone &#39;Nowhere/City&#39;', fragment
+    )

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from core.operations import Operation
 from core.registry import Tool
 from tools.color.parse import NAMED_COLORS, Color, parse_color
+from tools.color.picker import picker_value, read_picker_form
 from tools.color.spaces import contrast_ratio, relative_luminance, rgb_to_hsl, rgb_to_hwb, to_byte
 
 MAX_INPUT = 200
@@ -167,6 +168,8 @@ TOOL = Tool(
             summary="Convert a CSS colour to hex, rgb(), hsl(), hwb() and names, with its WCAG 2 contrast against "
             "another.",
             ready=lambda data: bool(data.input.strip()),  # an emptied field is a blank form, not an error
+            form=lambda: read_picker_form(ColorInput),
+            context=lambda form, result: {"picked": picker_value(result.input.hex if result else None)},
         ),
     ),
 )

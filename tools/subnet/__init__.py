@@ -31,15 +31,26 @@ class SubnetInput(BaseModel):
         f"{MAX_SPLIT_ROWS} are listed).",
     )
 
-    @field_validator("split", mode="before")
+    split_prefix: int | None = Field(
+        default=None,
+        ge=0,
+        le=128,
+        description=f"Optional: split into every subnet of this prefix length (26: a /24 becomes 4 × /26; the "
+        f"first {MAX_SPLIT_ROWS} are listed). Not together with split.",
+    )
+
+    @field_validator("split", "split_prefix", mode="before")
     @classmethod
     def blank_is_none(cls, value):
-        # An empty form field means "no split".
-        return None if isinstance(value, str) and not value.strip() else value
+        # An empty form field means "no split"; a prefix may be written /26.
+        if isinstance(value, str):
+            value = value.strip().removeprefix("/")
+            return value or None
+        return value
 
 
 def run(data: SubnetInput) -> SubnetResult:
-    return calculate(data.input, data.contains, data.split)
+    return calculate(data.input, data.contains, data.split, data.split_prefix)
 
 
 def summary(result: SubnetResult) -> str:
@@ -61,7 +72,7 @@ TOOL = Tool(
     examples=(
         ("Home network /24", {"input": "192.168.1.10/24", "contains": "192.168.1.200"}),
         ("Split 10.0.0.0/16 in 4", {"input": "10.0.0.0/16", "split": "4"}),
-        ("Address and netmask", {"input": "172.16.5.4/255.255.240.0"}),
+        ("Netmask, split into /26", {"input": "192.168.1.0/255.255.255.0", "split_prefix": "26"}),
         ("IPv6 documentation prefix", {"input": "2001:db8::/32", "contains": "2001:db8:1::1"}),
     ),
     operations=(

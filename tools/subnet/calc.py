@@ -79,7 +79,7 @@ class SubnetRow(BaseModel):
 
 
 class Split(BaseModel):
-    requested: int = Field(description="The number of subnets asked for.")
+    requested: int | None = Field(description="The number of subnets asked for; null when split by prefix length.")
     count: int = Field(description="The number made: the request rounded up to a power of two.")
     prefix_length: int
     hosts_each: int = Field(description="Usable host addresses in each subnet.")
@@ -257,7 +257,27 @@ def split(network: Network, requested: int) -> Split:
             f"/{network.max_prefixlen}; the most is {most}",
             "split",
         )
-    count = 2**bits
+    return subnets_of(network, prefix, requested)
+
+
+def split_by_prefix(network: Network, prefix: int) -> Split:
+    """Split into every subnet of the given prefix length (/26 of a /24: 4 subnets); lists the first MAX_SPLIT_ROWS."""
+    top, own = network.max_prefixlen, network.prefixlen
+    if prefix > top:
+        raise ToolInputError(
+            f"/{prefix} is longer than /{top}, the longest IPv{network.version} prefix", "split_prefix"
+        )
+    if prefix < own:
+        raise ToolInputError(
+            f"/{prefix} is shorter than the network's own /{own}: its subnets have a prefix from /{own} to /{top}",
+            "split_prefix",
+        )
+    return subnets_of(network, prefix, None)
+
+
+def subnets_of(network: Network, prefix: int, requested: int | None) -> Split:
+    """The 2^(prefix - network prefix) subnets of that length: the first MAX_SPLIT_ROWS, and the last one."""
+    count = 2 ** (prefix - network.prefixlen)
     rows = [subnet_row(s) for s in islice(network.subnets(new_prefix=prefix), MAX_SPLIT_ROWS)]
     last = None
     if count > MAX_SPLIT_ROWS:
@@ -275,7 +295,20 @@ def split(network: Network, requested: int) -> Split:
     )
 
 
-def calculate(text: str, contains: str = "", split_into: int | None = None) -> SubnetResult:
+def split_of(network: Network, split_into: int | None, split_prefix: int | None) -> Split | None:
+    """The split asked for: by a count or by a prefix length (not both), or none."""
+    if split_into and split_prefix is not None:
+        raise ToolInputError(
+            "give either split (a number of subnets) or split_prefix (their prefix length), not both", "split_prefix"
+        )
+    if split_prefix is not None:
+        return split_by_prefix(network, split_prefix)
+    return split(network, split_into) if split_into else None
+
+
+def calculate(
+    text: str, contains: str = "", split_into: int | None = None, split_prefix: int | None = None
+) -> SubnetResult:
     """Everything about the network in `text`; raises ToolInputError naming the field at fault."""
     network, note = parse_network(text)
     first, last, hosts, broadcast, host_note = host_range(network)
@@ -297,5 +330,5 @@ def calculate(text: str, contains: str = "", split_into: int | None = None) -> S
         special=special_block(network),
         flags=flags(network),
         contains=membership(network, contains) if contains.strip() else None,
-        split=split(network, split_into) if split_into else None,
+        split=split_of(network, split_into, split_prefix),
     )

@@ -15,6 +15,9 @@ from core.zones import canonical_zone, zone_names
 from tools.time.instant import TimeOutput, Unit, describe_instant
 
 MAX_INPUT = 200
+MAX_ZONES = 24
+MAX_ZONE_NAME = 64
+DEFAULT_ZONES = ("UTC", "America/New_York", "Europe/Berlin", "Asia/Tokyo")
 
 
 class TimeInput(BaseModel):
@@ -23,16 +26,47 @@ class TimeInput(BaseModel):
         description="Epoch digits (unit guessed by length unless `unit` says), ISO 8601, RFC 2822, or 'now'. "
         "A date-time without an offset is read in `zone`.",
     )
-    zone: str = Field(default="UTC", max_length=64, description="IANA time zone to show the instant in.")
+    zone: str = Field(default="UTC", max_length=MAX_ZONE_NAME, description="IANA time zone to show the instant in.")
     unit: Unit = Field(
         default="auto",
         description="Unit of an epoch number: auto (<=11 digits s, 12-13 ms, 14-16 µs, 17-19 ns), s, ms, us or ns.",
+    )
+
+    zones: list[str] = Field(
+        default=list(DEFAULT_ZONES),
+        description=f"IANA time zones to show the instant in side by side (at most {MAX_ZONES}); an item may hold "
+        "several names separated by commas or spaces, as the page's text box does.",
     )
 
     @field_validator("zone")
     @classmethod
     def known_zone(cls, value: str) -> str:
         return canonical_zone(value)
+
+    @field_validator("zones", mode="before")
+    @classmethod
+    def split_zones(cls, value):
+        return split_zone_list(value)
+
+    @field_validator("zones")
+    @classmethod
+    def known_zones(cls, value: list[str]) -> list[str]:
+        for name in value:
+            if len(name) > MAX_ZONE_NAME:  # before looking for close names: difflib is slow on long text
+                raise ValueError(f"{name[:20]!r}… is longer than {MAX_ZONE_NAME} characters: not a time zone")
+        return list(dict.fromkeys(canonical_zone(name) for name in value))
+
+
+def split_zone_list(value):
+    """["UTC, Asia/Tokyo", "Europe/Paris"] -> ["UTC", "Asia/Tokyo", "Europe/Paris"]; other types go to pydantic."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return value
+    names = [n for item in value for n in (item.replace(",", " ").split() if isinstance(item, str) else [item])]
+    if len(names) > MAX_ZONES:
+        raise ValueError(f"at most {MAX_ZONES} time zones, not {len(names)}")
+    return names
 
 
 def current_time() -> datetime:
@@ -53,7 +87,7 @@ async def read_time_form() -> FormInput:
 
 def convert(data: TimeInput) -> TimeOutput:
     """Convert an epoch number, ISO 8601 or RFC 2822 time (or 'now') to every format, in UTC and one zone."""
-    return describe_instant(data.input, data.zone, data.unit, current_time())
+    return describe_instant(data.input, data.zone, data.unit, current_time(), data.zones)
 
 
 def page_context(form: FormInput, result: TimeOutput | None) -> dict:
@@ -61,10 +95,12 @@ def page_context(form: FormInput, result: TimeOutput | None) -> dict:
     if result:
         # "now" would mean another instant when the link is opened: the link carries the instant itself.
         shared = {**form.values, "zone": form.data.zone}
+        if "zones" in shared:
+            shared["zones"] = ", ".join(form.data.zones)
         if result.detected == "now":
             shared["input"] = result.utc.iso
         share = share_url(TOOL.page_url, shared)
-    return {"zones": zone_names(), "share": share}
+    return {"zones": zone_names(), "share": share, "default_zones": DEFAULT_ZONES}
 
 
 TOOL = Tool(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal, localcontext
 from email.utils import format_datetime, parsedate_to_datetime
@@ -223,6 +224,7 @@ class TimeOutput(BaseModel):
     epoch: EpochView
     relative: str = Field(description='Relative to now: "3 h ago", "in 2 days".')
     notes: list[str] = Field(description="DST gaps and overlaps, assumptions made while reading.")
+    zones: list[InstantView] = Field(description="The same instant in each of the listed zones, in their order.")
 
 
 def offset_text(moment: datetime) -> str:
@@ -272,8 +274,15 @@ def instant_view(ns: int, where: tzinfo, name: str) -> InstantView:
     )
 
 
-def describe_instant(text: str, zone_name: str, unit: Unit, now: datetime) -> TimeOutput:
-    """Everything about the instant `text` names, shown in UTC and in `zone_name` (a valid IANA name)."""
+def in_zones(ns: int, zone_names: Sequence[str]) -> list[InstantView]:
+    """The instant in each zone (valid IANA names), side by side."""
+    return [instant_view(ns, UTC if name == "UTC" else ZoneInfo(name), name) for name in zone_names]
+
+
+def describe_instant(
+    text: str, zone_name: str, unit: Unit, now: datetime, zone_names: Sequence[str] = ()
+) -> TimeOutput:
+    """Everything about the instant `text` names, shown in UTC, in `zone_name` and in each of `zone_names`."""
     zone = ZoneInfo(zone_name)
     reading = read_instant(text, zone, unit, now)
     moment = EPOCH + timedelta(microseconds=reading.ns // 1000)
@@ -289,4 +298,5 @@ def describe_instant(text: str, zone_name: str, unit: Unit, now: datetime) -> Ti
         ),
         relative=relative(moment, now),
         notes=list(reading.notes),
+        zones=in_zones(reading.ns, zone_names),
     )
