@@ -56,21 +56,13 @@ def describe_fields(schema: dict, spec: dict) -> list[dict]:
 def example_value(name: str, schema: dict, spec: dict):
     """A plausible value for one field of a schema that has no example of its own."""
     schema = resolve(schema, spec)
-    if "default" in schema:
-        return schema["default"]
-    if "enum" in schema:
-        return schema["enum"][0]
+    if "default" in schema or "enum" in schema:
+        return schema.get("default", (schema.get("enum") or [None])[0])
     kind = schema.get("type")
-    if kind == "integer":
+    if kind in ("integer", "number"):
         return schema.get("minimum", 1)
-    if kind == "number":
-        return schema.get("minimum", 1)
-    if kind == "boolean":
-        return False
-    if kind == "array":
-        return []
-    if kind == "object":
-        return {}
+    if kind in ("boolean", "array", "object"):
+        return {"boolean": False, "array": [], "object": {}}[kind]
     return PLACEHOLDER_URL if schema.get("format") == "uri" or name in ("url", "target") else "example"
 
 
