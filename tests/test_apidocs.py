@@ -189,6 +189,13 @@ async def test_unknown_and_file_upload_operations_have_no_try(tool_client):
     assert (await tool_client.get("/api/try/post_hash")).status_code == 405
 
 
+async def test_try_from_another_site_is_refused(tool_client):
+    response = await tool_client.post(
+        "/api/try/post_hash", form={"body": '{"input": "abc"}'}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
+    assert response.status_code == 403
+
+
 async def test_the_try_route_is_not_in_the_openapi_document(tool_client):
     spec = await (await tool_client.get("/api/openapi.json")).get_json()
     assert not [path for path in spec["paths"] if path.startswith("/api/try")]
