@@ -64,7 +64,7 @@ def describe_attempt(op: dict, form) -> Attempt:
     for parameter in op["path_params"]:
         key = f"path.{parameter['name']}"
         values[key] = value = form.get(key, "").strip()
-        if not value:
+        if not value or value in (".", ".."):  # a dot segment would take the URL to another route
             problem = problem or f"{parameter['name']}: enter a value for this path parameter."
         path = path.replace("{" + parameter["name"] + "}", quote(value, safe=""))
     query = []

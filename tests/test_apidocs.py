@@ -245,8 +245,9 @@ async def test_owner_only_operation_logged_in_is_sent_by_the_browser_with_the_se
 async def test_path_parameters_are_quoted_and_required(logged_in):
     _, text, _ = await try_it(logged_in, "get_links_code", **{"path.code": "a b/c"})
     assert 'data-send-url="/api/links/a%20b%2Fc"' in text
-    _, text, _ = await try_it(logged_in, "get_links_code", **{"path.code": "  "})
-    assert "code: enter a value for this path parameter." in text and 'class="try-send"' not in text
+    for blank in ("  ", ".", ".."):
+        _, text, _ = await try_it(logged_in, "get_links_code", **{"path.code": blank})
+        assert "code: enter a value for this path parameter." in text and 'class="try-send"' not in text
 
 
 async def test_examples_made_from_the_schema_are_accepted_by_the_api(client, owner):
@@ -269,3 +270,30 @@ async def test_examples_made_from_the_schema_are_accepted_by_the_api(client, own
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "form", "status", "message"),
+    [
+        ("post_json", {"body": "[" * 100_000 + "]" * 100_000}, 400, "The request body is not valid JSON: it is nested"),
+        ("post_hash", {"body": '{"input": "\\u0000\\u001b[201~"}'}, 200, None),
+        ("post_hash", {"body": '{"input": "' + "x" * 300_000 + '"}'}, 200, None),
+    ],
+    ids=["deeply nested", "control characters", "large"],
+)
+async def test_hostile_bodies_get_the_apis_answer_never_a_500(tool_client, operation_id, form, status, message):
+    code, text, _ = await try_it(tool_client, operation_id, **form)
+    assert code == 200
+    answer_status, answer = answer_of(text, operation_id)
+    assert answer_status == status
+    if message:
+        assert answer["error"]["message"].startswith(message)
+    assert not re.search("[\x00\x1b]", shown(text, f"{operation_id}-curl"))  # escaped for the terminal
+
+
+async def test_hostile_path_and_query_values_are_encoded(logged_in):
+    _, text, _ = await try_it(logged_in, "get_notes", **{"query.q": "\x1b[31m\r\n'\"<>"})
+    curl = shown(text, "get_notes-curl")
+    assert "\x1b" not in curl and "%1B%5B31m%0D%0A%27%22%3C%3E" in curl
+    _, text, _ = await try_it(logged_in, "delete_notes_note_id", **{"path.note_id": "../../tokens"})
+    assert 'data-send-url="/api/notes/..%2F..%2Ftokens"' in text
