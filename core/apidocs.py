@@ -114,7 +114,7 @@ def describe_operation(method: str, path: str, op: dict, spec: dict, contract: d
     else:
         body = example_from_schema(schema, spec) if media == "application/json" else None
     return {
-        "id": op.get("operationId") or f"{method}_{path}",
+        "id": op["operationId"],  # core.openapi gives every route and method one
         "method": method.upper(),
         "path": path,
         "group": group_of(path),
@@ -135,8 +135,9 @@ def describe_operation(method: str, path: str, op: dict, spec: dict, contract: d
     }
 
 
-def operations(spec: dict, contract: dict | None = None) -> list[dict]:
-    contract = tool_operations(current_app) if contract is None else contract
+def operations(spec: dict) -> list[dict]:
+    """Every operation of the document, in path order, described for the page and its try forms."""
+    contract = tool_operations(current_app)
     ops = []
     for path, item in sorted(spec.get("paths", {}).items()):
         for method in METHODS:
