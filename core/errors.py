@@ -142,13 +142,25 @@ async def refuse_unknown_fields():
         body = await request.get_json()
     except BadRequest:
         return None
+    problem = unknown_fields_problem(model, body)
+    return None if problem is None else api_error(*problem, 422)
+
+
+def unknown_fields_problem(model: type[BaseModel], body: object) -> tuple[str, str] | None:
+    """(message, first unknown field) when a JSON body names fields the model does not have, else None."""
     extra = unknown_fields(model, body)
     if not extra:
         return None
     names = ", ".join(extra[:10]) + (f" and {len(extra) - 10} more" if len(extra) > 10 else "")
     expected = ", ".join(model.model_fields)
     noun = "field" if len(extra) == 1 else "fields"
-    return api_error(f"Unknown {noun}: {names}. The fields are: {expected}.", extra[0], 422)
+    return f"Unknown {noun}: {names}. The fields are: {expected}.", extra[0]
+
+
+def validation_problem(error: ValidationError) -> tuple[str, str | None]:
+    """(message, field) of the API's 422 for input its model refused: the first problem, prefixed by its field."""
+    message, field = first_error(error)
+    return (f"{field}: {message}" if field else message), field or None
 
 
 def install_error_handlers(app: Quart) -> None:
@@ -159,8 +171,7 @@ def install_error_handlers(app: Quart) -> None:
         if not request.is_json:
             return api_error("Send a JSON object with Content-Type: application/json.", None, 400)
         if isinstance(cause, ValidationError):
-            message, field = first_error(cause)
-            return api_error(f"{field}: {message}" if field else message, field or None, 422)
+            return api_error(*validation_problem(cause), 422)
         return api_error("The request body must be a JSON object.", None, 400)
 
     @app.errorhandler(ToolInputError)

@@ -11,7 +11,7 @@ from werkzeug.routing import BaseConverter, Rule
 from core.forms import MAX_DB_INTEGER
 from core.urls import KeyConverter, RowIdConverter
 
-EXCLUDED_ENDPOINTS = {"openapi", "apidocs.docs"}
+EXCLUDED_ENDPOINTS = {"openapi", "apidocs.docs", "apidocs.try_operation"}
 
 
 class ApiOnlyProvider(OpenAPIProvider):

@@ -7,7 +7,6 @@ import base64
 import dataclasses
 import json
 import os
-import re
 import shlex
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import sqlalchemy as sa
 from core.config import PROJECT_ROOT
 from core.db import get_db
 from tests.test_auth import run_cli
+from tests.test_curl import RAW_CONTROL, shell_argv
 from tools.hooks import answers, display, store
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
@@ -98,88 +98,6 @@ def test_hexdump_layout():
     # offset, two spaces, 16 hex columns (47 characters, padded), two spaces, the printable bytes
     assert display.hexdump(b"Hello\x00\xff") == "00000000  48 65 6c 6c 6f 00 ff" + " " * 29 + "|Hello..|"
     assert display.hexdump(bytes(40), limit=16).splitlines()[-1] == "… 24 more bytes (see base64)"
-
-
-def shell_argv(command: str) -> list[bytes]:
-    """The arguments bash hands to curl when it runs `command` (curl replaced by a function that prints them)."""
-    script = 'curl() { printf "%s\\0" "$@"; }; ' + command
-    output = subprocess.run(["bash", "-c", script], capture_output=True, check=True, env={"LC_ALL": "C"}).stdout
-    return output.split(b"\0")[:-1]
-
-
-def test_curl_command_text_body_round_trips_through_the_shell():
-    headers = [
-        ("host", "example.org"),
-        ("content-type", "application/json"),
-        ("x-sig", 'it\'s "quoted"'),
-        ("content-length", "9"),
-        ("x-forwarded-for", "1.2.3.4"),
-    ]
-    body = "@/etc/passwd\nline 2 $HOME `x` \\n"
-    command = display.curl_command("https://example.org/hooks/b/x?y=1", "PUT", headers, body.encode())
-    expected = [
-        "curl",
-        "-X",
-        "PUT",
-        "https://example.org/hooks/b/x?y=1",
-        "-H",
-        "content-type: application/json",
-        "-H",
-        'x-sig: it\'s "quoted"',
-        "--data-raw",
-        body,
-    ]
-    assert shell_argv(command) == [arg.encode() for arg in expected[1:]]  # after "curl" itself
-    assert command.endswith(" --data-raw $'@/etc/passwd\\nline 2 $HOME `x` \\\\n'")
-
-
-# Every character a terminal may act on: C0, DEL, C1, the Unicode line/paragraph separators.
-RAW_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-@pytest.mark.parametrize(
-    "text, quoted",
-    [
-        ("push", "push"),
-        ("it's", "'it'\"'\"'s'"),
-        ("\x1b[201~; rm -rf ~\n", "$'\\x1b[201~; rm -rf ~\\n'"),
-        ("it's\tback\\slash\r", "$'it\\'s\\tback\\\\slash\\r'"),
-        ("\u009b201~ C1 CSI, \x7f DEL", "$'\\xc2\\x9b201~ C1 CSI, \\x7f DEL'"),
-        ("a\u2028b\u2029c\u202ed", "$'a\\xe2\\x80\\xa8b\\xe2\\x80\\xa9c\\xe2\\x80\\xaed'"),
-        ("caf\u00e9 \u00a0$HOME", "'caf\u00e9 \u00a0$HOME'"),
-    ],
-)
-def test_shell_quote_escapes_every_control_character(text, quoted):
-    assert display.shell_quote(text) == quoted
-    assert not RAW_CONTROL.search(display.shell_quote(text))
-    assert shell_argv("curl " + quoted) == [text.encode()]
-
-
-def test_curl_command_with_terminal_escapes_everywhere_has_no_raw_control_character():
-    evil = "\x1b[201~; rm -rf ~\n"
-    command = display.curl_command(
-        "http://h/hooks/b/\x1b]x", "P\x1bST", [("x-evil", evil), ("x-\u009bname", "v")], evil.encode()
-    )
-    assert not RAW_CONTROL.search(command)
-    assert command == (
-        "curl -X $'P\\x1bST' $'http://h/hooks/b/\\x1b]x' -H $'x-evil: \\x1b[201~; rm -rf ~\\n'"
-        " -H $'x-\\xc2\\x9bname: v' --data-raw $'\\x1b[201~; rm -rf ~\\n'"
-    )
-    assert shell_argv(command) == [
-        arg.encode()
-        for arg in ("-X", "P\x1bST", "http://h/hooks/b/\x1b]x", "-H", f"x-evil: {evil}", "-H", "x-\u009bname: v")
-    ] + [b"--data-raw", evil.encode()]
-
-
-def test_curl_command_get_head_and_binary():
-    assert display.curl_command("http://h/hooks/b", "GET", [], b"") == "curl http://h/hooks/b"
-    assert display.curl_command("http://h/hooks/b", "HEAD", [], b"") == "curl --head http://h/hooks/b"
-    binary = b"\x00\xff\xfe binary"
-    command = display.curl_command("http://h/hooks/b", "POST", [], binary)
-    pipe, curl = command.rsplit(" | ", 1)
-    assert shlex.split(curl) == ["curl", "-X", "POST", "http://h/hooks/b", "--data-binary", "@-"]
-    # The printf | base64 -d part really produces the body's bytes.
-    assert subprocess.run(["sh", "-c", pipe], capture_output=True, check=True).stdout == binary
 
 
 # --- capture ----------------------------------------------------------------------------

@@ -86,12 +86,15 @@ def test_no_horizontal_scroll_at_360_px(browser, live_server, path):
         context.close()
 
 
-def run_axe(browser, live_server, path: str) -> list[dict]:
+def run_axe(browser, live_server, path: str, prepare=None) -> list[dict]:
+    """axe's serious and critical violations on `path`, after `prepare(page)` when given (e.g. open a form)."""
     # axe is injected as a script, which the site's CSP rightly forbids: this context bypasses it.
     context = browser.new_context(base_url=live_server, bypass_csp=True)
     page = context.new_page()
     try:
         page.goto(path)
+        if prepare is not None:
+            prepare(page)
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("async () => JSON.stringify(await axe.run(document))")
         violations = json.loads(result)["violations"]

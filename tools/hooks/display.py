@@ -1,40 +1,16 @@
-"""Pure functions that turn a captured request into what the owner reads: body views and curl."""
+"""Pure functions that turn a captured request into what the owner reads: body views (curl: core.curl)."""
 
 from __future__ import annotations
 
 import base64
 import json
-import re
-import shlex
 from email.parser import BytesParser
 from email.policy import HTTP
 from urllib.parse import parse_qsl
 
+from core.curl import body_text
 from core.limits import join_capped
 
-# Not part of what the sender sent, or recomputed by curl itself: left out of "copy as curl".
-CURL_SKIPPED_HEADERS = frozenset(
-    {
-        "host",
-        "content-length",
-        "connection",
-        "transfer-encoding",
-        # Added by Heroku's router (or another proxy) on the way in; sending them again would duplicate them.
-        "x-forwarded-for",
-        "x-forwarded-proto",
-        "x-forwarded-port",
-        "x-request-id",
-        "x-request-start",
-        "via",
-        "connect-time",
-        "total-route-time",
-    }
-)
-# Raw in a pasted command, a control character can end a terminal's bracketed paste early (ESC [201~) and run
-# what follows: C0, DEL, C1 (U+009B is a one-character CSI), the Unicode line and paragraph separators, and the
-# bidirectional controls that make a command read differently from what the shell runs.
-UNSAFE_IN_TERMINAL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
-ANSI_C_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 HEXDUMP_LIMIT = 4096  # bytes shown as hex on the page; the API and base64 view carry everything stored
 FORM_VALUE_LIMIT = 2000  # characters of a multipart text field shown in the table
 
@@ -56,16 +32,6 @@ def header(headers: list[tuple[str, str]], name: str) -> str | None:
 
 def media_type(content_type: str | None) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
-
-
-def body_text(body: bytes) -> str | None:
-    """The body as text when it is UTF-8 (and holds no NUL byte, which no shell argument can carry)."""
-    if b"\x00" in body:
-        return None
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
 
 
 def pretty_json(text: str | None, content_type: str | None) -> str | None:
@@ -129,43 +95,6 @@ def hexdump(data: bytes, limit: int = HEXDUMP_LIMIT) -> str:
     if len(data) > limit:
         lines.append(f"… {len(data) - limit} more bytes (see base64)")
     return "\n".join(lines)
-
-
-def shell_quote(arg: str) -> str:
-    """One POSIX shell word: '…' when printable, else ANSI-C $'…' with each unsafe character as \\xNN bytes."""
-    if not UNSAFE_IN_TERMINAL.search(arg):
-        return shlex.quote(arg)
-    escaped = []
-    for char in arg:
-        if char in ANSI_C_ESCAPES:
-            escaped.append(ANSI_C_ESCAPES[char])
-        elif UNSAFE_IN_TERMINAL.match(char):
-            # The UTF-8 bytes, which is what the request carried (\u would depend on the shell's locale).
-            escaped.append("".join(f"\\x{byte:02x}" for byte in char.encode()))
-        else:
-            escaped.append(char)
-    return "$'" + "".join(escaped) + "'"
-
-
-def curl_command(url: str, method: str, headers: list[tuple[str, str]], body: bytes) -> str:
-    """A POSIX-shell curl command that sends the same method, headers and (stored) body to `url`."""
-    args = ["curl"]
-    if method == "HEAD":
-        args.append("--head")
-    elif method != "GET" or body:
-        args += ["-X", method]
-    args.append(url)
-    for name, value in headers:
-        if name.lower() not in CURL_SKIPPED_HEADERS:
-            args += ["-H", f"{name}: {value}"]
-    text = body_text(body)
-    prefix = ""
-    if body and text is not None:
-        args += ["--data-raw", text]  # --data-raw: a leading "@" is data, not a file name
-    elif body:
-        prefix = f"printf %s {base64.b64encode(body).decode()} | base64 -d | "
-        args += ["--data-binary", "@-"]
-    return prefix + " ".join(shell_quote(arg) for arg in args)
 
 
 def body_view(body: bytes, body_size: int, content_type: str | None) -> dict:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from quart import url_for
 
 from core.credentials import redact_site_credentials
+from core.curl import curl_command
 from core.forms import StoredText
 from tools.hooks import display
 from tools.hooks.answers import answer_note, served_answer
@@ -130,5 +131,5 @@ def request_view(captured: dict) -> dict:
         "content_type": content_type,
         "query_fields": parse_qsl(captured["query"], keep_blank_values=True),
         "body_view": display.body_view(captured["body"], captured["body_size"], content_type),
-        "curl": display.curl_command(url, captured["method"], headers, captured["body"]),
+        "curl": curl_command(url, captured["method"], headers, captured["body"]),
     }
