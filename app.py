@@ -20,12 +20,13 @@ from core.executor import install_executor
 from core.favorites import install_favorites
 from core.forms import FormLimitedRequest
 from core.home import tool_index_url
+from core.icons import icon, sprite_url
 from core.lifecycle import install_database
 from core.openapi import ApiOnlyProvider
 from core.patches import PatchVersionError, check_versions, install_type_adapter_cache
 from core.pipeline import install_pipeline
 from core.ratelimit import install_rate_limits
-from core.registry import current_tool, register_tools
+from core.registry import current_tool, enabled_tool_categories, register_tools
 from core.render import SyncEnvironment, is_htmx
 from core.security import install_security
 from core.sessions import install_sessions
@@ -102,6 +103,7 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     app.context_processor(current_tool)
     app.jinja_env.globals["is_htmx"] = is_htmx  # globals reach imported macros; context does not
     app.jinja_env.globals["tool_index_url"] = tool_index_url
+    app.jinja_env.globals.update(icon=icon, sprite_url=sprite_url, tool_categories=enabled_tool_categories)
     install_security(app, settings)
     install_static(app)
     install_url_cache(app)

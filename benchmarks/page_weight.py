@@ -1,4 +1,4 @@
-"""Page weight: bytes on the wire (gzip) for a page plus every stylesheet and script it links.
+"""Page weight: bytes on the wire (gzip) for a page plus every stylesheet, script and icon sprite it links.
 
 Runs the app in-process (Quart's test client, through the same ASGI middleware as Hypercorn) on a
 fresh SQLite file, asks like a browser does (Accept-Encoding: gzip, Sec-Fetch-Site: none), and prints
@@ -28,7 +28,7 @@ from app import create_app  # noqa: E402
 BUDGET = 60 * 1024  # bytes, compressed: a page with all its CSS and JS
 PAGES = ("/", "/tools/hash/")
 BROWSER = {"Accept-Encoding": "gzip, deflate, br", "Sec-Fetch-Site": "none", "Accept": "text/html"}
-LINKED = re.compile(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"')
+LINKED = re.compile(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src|use href)="([^"#]+)')
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ async def fetch(client, url: str) -> tuple[Transfer, bytes]:
 
 
 async def page_weight(client, path: str) -> list[Transfer]:
-    """The page and each CSS/JS file it links, in document order."""
+    """The page and each CSS/JS/SVG file it links (once each), in document order."""
     page, html = await fetch(client, path)
     transfers = [page]
     for url in dict.fromkeys(unescape(u) for u in LINKED.findall(html.decode())):

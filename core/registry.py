@@ -12,8 +12,10 @@ from jinja2.filters import do_urlencode
 from quart import Blueprint, Quart, current_app, request
 
 import tools as tools_package
+from core.icons import DEFAULT_ICON
 
 EXTENSION_KEY = "mytools.tools"
+CATEGORIES_KEY = "mytools.tool_categories"
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Tool:
     # What the tool does (core.operations.Operation): the platform makes its page, API and command line.
     operations: tuple = field(default=(), hash=False)
     own_page: bool = False  # the module serves /tools/<slug>/ itself; the platform makes only the API routes
+    icon: str = DEFAULT_ICON  # a Lucide icon's name (core/icons.py; scripts/icons.py puts it in the sprite)
 
     @property
     def page_url(self) -> str:
@@ -113,4 +116,12 @@ def tools_by_category(tools: list[Tool]) -> dict[str, list[Tool]]:
     grouped: dict[str, list[Tool]] = {}
     for tool in sorted(tools, key=lambda t: (t.category, t.title)):
         grouped.setdefault(tool.category, []).append(tool)
+    return grouped
+
+
+def enabled_tool_categories() -> dict[str, list[Tool]]:
+    """Template helper: the enabled tools by category (the sidebar), grouped once per app."""
+    grouped = current_app.extensions.get(CATEGORIES_KEY)
+    if grouped is None:
+        grouped = current_app.extensions[CATEGORIES_KEY] = tools_by_category(enabled_tools(current_app))
     return grouped

@@ -72,6 +72,7 @@ def index_entry(tool: Tool) -> dict:
         "url": tool.page_url,
         "category": tool.category,
         "summary": tool.summary,
+        "icon": tool.icon,
         "owner": tool.login_required,
         "names": unique([*words(tool.slug), *words(tool.title), tool.slug.replace("-", "")]),
         "keys": unique(keys),

@@ -250,6 +250,7 @@ TOOL = Tool(
     slug="base",
     title="Number base",
     category="Encoding",
+    icon="calculator",
     keywords=("binary", "octal", "decimal", "hexadecimal", "hex", "radix", "base 36", "two's complement", "bits"),
     examples=(
         ("255 to binary", {"input": "255", "from_base": "10", "to_base": "2"}),

@@ -45,6 +45,7 @@ TOOL = Tool(
     slug="case",
     title="Case",
     category="Text",
+    icon="case-sensitive",
     keywords=("camel", "snake", "kebab", "slug", "title"),
     examples=(
         ("HTTPServerError", {"input": "HTTPServerError"}),

@@ -150,6 +150,7 @@ TOOL = Tool(
     slug="lorem",
     title="Lorem ipsum",
     category="Generators",
+    icon="pilcrow",
     keywords=("lorem ipsum", "placeholder", "dummy text", "filler", "paragraphs", "latin"),
     examples=(
         ("3 paragraphs", {"unit": "paragraphs", "count": "3", "start_with_lorem": "true"}),

@@ -121,6 +121,7 @@ TOOL = Tool(
     slug="sql",
     title="SQL formatter",
     category="Data",
+    icon="database",
     keywords=("sql", "format", "beautify", "pretty print", "sqlparse", "indent", "uppercase keywords"),
     examples=(
         (

@@ -175,6 +175,7 @@ TOOL = Tool(
     slug="text-stats",
     title="Text statistics",
     category="Text",
+    icon="sigma",
     keywords=("count", "characters", "words", "lines", "bytes", "graphemes", "reading time", "word frequency"),
     examples=(
         ("A short text", {"input": "Dr. Smith arrived at 9. She said it's well-known!\n\nThen she left. Why?"}),

@@ -127,6 +127,7 @@ TOOL = Tool(
     slug="whoami",
     title="Who am I",
     category="Network",
+    icon="user-round-search",
     keywords=("my ip", "ip address", "headers", "user agent", "browser", "request", "x-forwarded-for", "bot"),
     operations=(
         Operation(

@@ -155,11 +155,12 @@
     var list = section.querySelector("[data-recent-list]");
     list.textContent = "";
     slugs.forEach(function (slug) {
-      var card = cardOf(slug), link = card && card.querySelector("h3 a");
+      var card = cardOf(slug), link = card && card.querySelector("h3 a"), icon = card && card.querySelector("h3 .icon");
       if (!link) return;
       var item = document.createElement("li"), copy = document.createElement("a");
       copy.href = link.getAttribute("href");
       copy.textContent = link.textContent;
+      if (icon) copy.insertBefore(icon.cloneNode(true), copy.firstChild);
       item.appendChild(copy);
       list.appendChild(item);
     });
@@ -249,6 +250,17 @@
     input.setAttribute("aria-activedescendant", options[i].id);
     options[i].scrollIntoView({ block: "nearest" });
   }
+  // --- Icons: the tool's icon from the sprite (core/icons.py), as the server draws it ---------------
+  var SVG = "http://www.w3.org/2000/svg", sprite = palette.getAttribute("data-icons");
+  function iconOf(name) {
+    var svg = document.createElementNS(SVG, "svg"), use = document.createElementNS(SVG, "use");
+    svg.setAttribute("class", "icon");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    use.setAttribute("href", sprite + "#i-" + name);
+    svg.appendChild(use);
+    return svg;
+  }
   function renderPalette() {
     var query = input.value;
     loadIndex().then(function (tools) {
@@ -266,6 +278,7 @@
         option.setAttribute("aria-selected", "false");
         title.textContent = e.title;
         summary.textContent = e.summary;
+        if (e.icon) title.insertBefore(iconOf(e.icon), title.firstChild);
         option.appendChild(title);
         option.appendChild(summary);
         list.appendChild(option);

@@ -152,6 +152,7 @@ TOOL = Tool(
     slug="color",
     title="Colour",
     category="Design",
+    icon="palette",
     keywords=("color", "colour", "hex", "rgb", "hsl", "hwb", "css", "contrast", "wcag", "accessibility", "swatch"),
     examples=(
         ("Hex on white", {"input": "#3366cc", "against": "white"}),

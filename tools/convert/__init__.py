@@ -205,6 +205,7 @@ TOOL = Tool(
     slug="convert",
     title="Data converter",
     category="Data",
+    icon="arrow-right-left",
     keywords=("json", "yaml", "toml", "xml", "csv", "convert", "transform"),
     examples=(
         (

@@ -51,6 +51,7 @@ TOOL = Tool(
     slug="cron",
     title="Cron",
     category="Time",
+    icon="calendar-clock",
     keywords=("crontab", "schedule", "next run", "cron expression", "explain", "timezone", "dst"),
     examples=(
         ("Weekdays at 9:00, Berlin", {"input": "0 9 * * 1-5", "zone": "Europe/Berlin"}),

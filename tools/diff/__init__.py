@@ -10,6 +10,7 @@ TOOL = Tool(
     slug="diff",
     title="Text diff",
     category="Text",
+    icon="diff",
     keywords=("compare", "difference", "unified diff", "side by side", "patch", "difflib", "changes"),
     examples=(
         (

@@ -23,6 +23,7 @@ TOOL = Tool(
     slug="encode",
     title="Encode / decode",
     category="Encoding",
+    icon="binary",
     keywords=(
         "base64",
         "base64url",

@@ -140,6 +140,7 @@ TOOL = Tool(
     slug="hash",
     title="Hash",
     category="Crypto",
+    icon="hash",
     keywords=("md5", "sha1", "sha256", "sha512", "sha3", "blake2", "hmac", "digest", "checksum", "file", "verify"),
     examples=(
         ("SHA-256 of “abc” (FIPS 180-2)", {"input": "abc", "algorithms": ["sha256"]}),

@@ -10,6 +10,7 @@ TOOL = Tool(
     slug="hooks",
     title="Webhook inspector",
     category="Web services",
+    icon="webhook",
     keywords=("webhook", "request bin", "requestbin", "http", "callback", "inspect", "capture", "curl"),
     login_required=True,
 )

@@ -66,6 +66,7 @@ TOOL = Tool(
     slug="http-status",
     title="HTTP status codes",
     category="Network",
+    icon="server",
     keywords=("http", "status", "code", "404", "rfc 9110", "response", "error", "redirect"),
     examples=(
         ("404", {"q": "404"}),

@@ -119,6 +119,7 @@ TOOL = Tool(
     slug="json",
     title="JSON formatter",
     category="Data",
+    icon="braces",
     keywords=("json", "validate", "pretty print", "beautify", "minify", "sort keys", "lint"),
     examples=(
         (

@@ -61,6 +61,7 @@ TOOL = Tool(
     slug="jwt",
     title="JWT",
     category="Crypto",
+    icon="key-round",
     keywords=("jws", "json web token", "decode", "verify", "hs256", "rs256", "es256", "eddsa", "bearer", "exp"),
     examples=(
         (

@@ -10,6 +10,7 @@ TOOL = Tool(
     slug="links",
     title="Short links",
     category="Web services",
+    icon="link",
     keywords=("url shortener", "short url", "redirect", "alias", "qr", "clicks", "statistics"),
     login_required=True,
 )

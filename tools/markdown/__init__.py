@@ -34,6 +34,7 @@ TOOL = Tool(
     slug="markdown",
     title="Markdown preview",
     category="Text",
+    icon="file-text",
     keywords=("markdown", "commonmark", "gfm", "preview", "html", "render", "footnotes", "task list", "table"),
     examples=(
         (

@@ -10,6 +10,7 @@ TOOL = Tool(
     slug="notes",
     title="Notes",
     category="Text",
+    icon="notebook-pen",
     keywords=("markdown", "notebook", "memo", "snippets"),
     login_required=True,
 )

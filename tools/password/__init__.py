@@ -146,6 +146,7 @@ TOOL = Tool(
     slug="password",
     title="Password",
     category="Generators",
+    icon="rectangle-ellipsis",
     keywords=("passphrase", "diceware", "eff", "token", "secret", "random", "entropy", "strength", "zxcvbn"),
     examples=(
         ("16 characters, no lookalikes", {"mode": "password", "length": "16", "exclude_lookalikes": "true"}),

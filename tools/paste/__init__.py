@@ -10,6 +10,7 @@ TOOL = Tool(
     slug="paste",
     title="Paste",
     category="Web services",
+    icon="clipboard",
     keywords=("pastebin", "snippet", "share", "code", "syntax highlighting", "burn after read", "curl"),
     login_required=True,  # unless PASTE_ANONYMOUS is on
 )

@@ -172,6 +172,7 @@ TOOL = Tool(
     slug="qr",
     title="QR code",
     category="Generators",
+    icon="qr-code",
     keywords=("qrcode", "qr code", "barcode", "wifi", "wi-fi", "svg", "png", "url"),
     examples=(
         ("A URL", {"kind": "url", "input": "https://example.com/"}),

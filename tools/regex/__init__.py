@@ -45,6 +45,7 @@ TOOL = Tool(
     slug="regex",
     title="Regex tester",
     category="Text",
+    icon="regex",
     keywords=("regular expression", "regexp", "re", "match", "groups", "sub", "replace", "python"),
     examples=(
         (

@@ -68,6 +68,7 @@ TOOL = Tool(
     slug="subnet",
     title="Subnet calculator",
     category="Network",
+    icon="network",
     keywords=("cidr", "ip", "ipv4", "ipv6", "netmask", "wildcard", "broadcast", "prefix", "network", "rfc 1918"),
     examples=(
         ("Home network /24", {"input": "192.168.1.10/24", "contains": "192.168.1.200"}),

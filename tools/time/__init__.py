@@ -107,6 +107,7 @@ TOOL = Tool(
     slug="time",
     title="Time",
     category="Time",
+    icon="clock",
     keywords=("epoch", "unix", "timestamp", "iso 8601", "rfc 2822", "timezone", "utc", "dst", "milliseconds"),
     examples=(
         ("Now in New York", {"input": "now", "zone": "America/New_York"}),

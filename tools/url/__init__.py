@@ -234,6 +234,7 @@ TOOL = Tool(
     slug="url",
     title="URL parser",
     category="Network",
+    icon="globe",
     keywords=("uri", "rfc 3986", "query string", "idn", "idna", "punycode", "percent-encoding", "port", "host"),
     examples=(
         (

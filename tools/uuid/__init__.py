@@ -68,6 +68,7 @@ TOOL = Tool(
     slug="uuid",
     title="UUID / ULID",
     category="Generators",
+    icon="fingerprint",
     keywords=("guid", "ulid", "uuid4", "uuid7", "uuidv7", "uuid1", "rfc 9562", "decode", "timestamp", "random id"),
     examples=(
         ("Decode the RFC 9562 v7 example", {"mode": "decode", "input": "017F22E2-79B0-7CC3-98C4-DC0C0C07398F"}),
