@@ -18,6 +18,7 @@ from quart import request
 from werkzeug.datastructures import MultiDict
 
 from core.forms import FormInput, field_errors, values_from
+from core.registry import query_pairs
 
 if TYPE_CHECKING:
     from core.operations import Operation
@@ -44,8 +45,7 @@ def example_values(tool, operation: Operation) -> tuple[str, dict] | None:
     """(label, form values) of the example a first load shows, or None when the tool has none."""
     if tool.examples:
         label, params = tool.examples[0]
-        pairs = [(name, one) for name, value in params.items() for one in ([value] if isinstance(value, str) else value)]
-        return label, values_from(operation.input, MultiDict(pairs))
+        return label, values_from(operation.input, MultiDict(query_pairs(params)))
     if operation.example is not None:
         return "", dict(operation.example)
     return None

@@ -20,7 +20,7 @@ from quart import Blueprint
 from quart_schema import validate_request, validate_response
 
 from core.executor import Limits, default_limits, run_bounded
-from core.first_load import FirstLoadKind, first_load_form, fresh_headers
+from core.first_load import FirstLoadKind, first_load_form
 from core.form_fields import form_fields
 from core.forms import FormInput, ToolInputError, read_form
 from core.render import render_tool, share_url

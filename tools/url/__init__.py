@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError
 from quart import Blueprint, request
 
-from core.forms import FormInput, ToolInputError, field_errors, read_form
+from core.forms import FormInput, ToolInputError, field_errors
 from core.operations import Operation, page_form
 from core.registry import Tool
 from core.render import render_tool, share_url
