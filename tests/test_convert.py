@@ -883,7 +883,7 @@ async def test_empty_page(tool_client):
     response = await tool_client.get("/tools/convert/")
     page = await response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'hx-post="/tools/convert/"' in page and 'hx-trigger="input delay:300ms, change, submit"' in page
+    assert 'hx-post="/tools/convert/"' in page and 'hx-trigger="input delay:300ms, submit"' in page
     assert (
         '<option value="json" selected>JSON</option>' in page and '<option value="yaml" selected>YAML</option>' in page
     )

@@ -281,7 +281,7 @@ async def test_first_load_is_live_and_shows_the_first_example(tool_client):
     assert response.status_code == 200
     assert 'method="post" action="/tools/diff/"' in page
     # Compared as you type, up to 50 KB of text (difflib's work grows with the product of the sides).
-    assert 'hx-trigger="input delay:300ms, change, submit"' in page and 'data-live-max-bytes="50000"' in page
+    assert 'hx-trigger="input delay:300ms, submit"' in page and 'data-live-max-bytes="50000"' in page
     for name in ("left", "right", "left_label", "right_label", "context"):
         assert f'<label for="{name}"' in page
     assert '<p class="first-load" data-first-load="example">Example — Changed words.' in page

@@ -422,7 +422,7 @@ async def test_first_load_shows_the_first_example_marked_as_one(tool_client):
     assert '<button type="submit" name="download" value="1"' in page
     assert "/static/css/tools/json.css" in page
     # Live: the Format button runs on the form's input (the Download button stays a plain submit).
-    assert 'hx-trigger="click, input from:closest form delay:300ms, change from:closest form"' in page
+    assert 'hx-trigger="click, input from:closest form delay:300ms"' in page
     assert '<p class="first-load" data-first-load="example">Example — Pretty-print, sorted keys.' in page
     expected = json.dumps({"active": True, "name": "mytools", "tags": ["quart", "htmx"], "version": 1}, indent=2)
     assert f'<code id="json-result">{escape(expected)}</code>' in page
