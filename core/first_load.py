@@ -38,7 +38,7 @@ class FirstLoad(NamedTuple):
 
 
 def is_first_load(form: FormInput) -> bool:
-    return request.method == "GET" and form.data is None and not form.values and not form.errors
+    return request.method in ("GET", "HEAD") and form.data is None and not form.values and not form.errors
 
 
 def example_values(tool, operation: Operation) -> tuple[str, dict] | None:
