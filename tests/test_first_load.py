@@ -31,6 +31,14 @@ def echo(data: Words) -> dict:
     return {"result": data.input * data.count}
 
 
+async def fresh_page(client, path: str) -> str:
+    """A first load that ran afresh: 200, never stored by a shared cache; its HTML."""
+    response = await client.get(path)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == FRESH_PAGE_CACHE_CONTROL  # never the page cache's copy
+    return await response.get_data(as_text=True)
+
+
 def shown_text(html: str) -> str:
     return " ".join(TAG.sub(" ", html).split())
 

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
+from tests.test_first_load import fresh_page
 from tools.lorem import CLASSIC_PASSAGE, CLASSIC_SENTENCE, LIMITS, MAX_SEED, WORDS, generate
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -185,10 +186,7 @@ async def test_api_largest_counts_are_accepted(tool_client):
 async def test_first_load_generates_three_new_paragraphs(tool_client):
     seeds = []
     for _ in range(2):
-        response = await tool_client.get("/tools/lorem/")
-        page = await response.get_data(as_text=True)
-        assert response.status_code == 200
-        assert response.headers["Cache-Control"] == "private, no-cache"  # a new text on every view
+        page = await fresh_page(tool_client, "/tools/lorem/")  # a new text on every view
         assert 'method="post" action="/tools/lorem/"' in page
         assert 'name="unit" value="paragraphs" checked' in page
         assert 'name="start_with_lorem" value="true" checked' in page

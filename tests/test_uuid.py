@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import pytest
 
 from core.forms import ToolInputError
+from tests.test_first_load import fresh_page
 from tools.uuid.ids import civil_from_days, decode, generate, iso_utc
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -388,10 +389,7 @@ async def test_page_errors_are_422_next_to_the_field(tool_client):
 async def test_first_load_shows_a_fresh_uuid_v4_on_every_view(tool_client):
     values = []
     for _ in range(2):
-        response = await tool_client.get("/tools/uuid/")
-        page = await response.get_data(as_text=True)
-        assert response.status_code == 200
-        assert response.headers["Cache-Control"] == "private, no-cache"  # never the page cache's copy
+        page = await fresh_page(tool_client, "/tools/uuid/")
         found = re.findall(r'<code id="uuid-value-(\d+)">([^<]*)</code>', page)
         assert [number for number, _ in found] == ["1"] and "decoded-canonical" not in page
         values.append(found[0][1])

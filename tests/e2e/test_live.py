@@ -83,23 +83,24 @@ def test_json_formats_as_you_type(live):
     assert_same_document(live)
 
 
+def type_a_diff(page, left: str, right: str, shown: str) -> None:
+    """Open the diff page, type both sides, and wait for the unified diff to show `shown`."""
+    page.goto("/tools/diff/")
+    mark_document(page)
+    page.fill("#left", left)
+    page.fill("#right", right)
+    expect(page.locator("#diff-unified")).to_contain_text(shown)
+
+
 def test_diff_compares_as_you_type(live):
-    live.goto("/tools/diff/")
-    mark_document(live)
-    live.fill("#left", "alpha\nbeta\ngamma\n")
-    live.fill("#right", "alpha\nBETA\ngamma\n")
-    expect(live.locator("#diff-unified")).to_contain_text("-beta\n+BETA")
+    type_a_diff(live, "alpha\nbeta\ngamma\n", "alpha\nBETA\ngamma\n", "-beta\n+BETA")
     live.check("input[name=ignore_case]")
     expect(live.locator("#result h2")).to_have_text("No differences")
     assert_same_document(live)
 
 
 def test_ctrl_enter_runs_the_form_from_any_field(live):
-    live.goto("/tools/diff/")
-    mark_document(live)
-    live.fill("#left", "one\n")
-    live.fill("#right", "two\n")
-    expect(live.locator("#diff-unified")).to_contain_text("+two")
+    type_a_diff(live, "one\n", "two\n", "+two")
     for field in ("#left", "#right_label", "#context"):
         with live.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/tools/diff/")) as answer:
             live.focus(field)
