@@ -23,6 +23,7 @@ from core.home import tool_index_url
 from core.icons import icon, sprite_url
 from core.lifecycle import install_database
 from core.openapi import ApiOnlyProvider
+from core.operations import page_operation
 from core.patches import PatchVersionError, check_versions, install_type_adapter_cache
 from core.pipeline import install_pipeline
 from core.ratelimit import install_rate_limits
@@ -104,6 +105,7 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     app.jinja_env.globals["is_htmx"] = is_htmx  # globals reach imported macros; context does not
     app.jinja_env.globals["tool_index_url"] = tool_index_url
     app.jinja_env.globals.update(icon=icon, sprite_url=sprite_url, tool_categories=enabled_tool_categories)
+    app.jinja_env.globals["page_operation"] = page_operation  # a tool form's live-update settings
     install_security(app, settings)
     install_static(app)
     install_url_cache(app)

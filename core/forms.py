@@ -14,6 +14,9 @@ from quart.formparser import FormDataParser
 from quart.wrappers import Request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+if typing.TYPE_CHECKING:
+    from core.first_load import FirstLoad
+
 M = TypeVar("M", bound=BaseModel)
 # The largest id or counter a database INTEGER column holds (PostgreSQL's integer is 32-bit).
 MAX_DB_INTEGER = 2**31 - 1
@@ -70,6 +73,7 @@ class FormInput(typing.NamedTuple):
     values: dict  # what the user sent, to refill the form
     errors: dict[str, str]  # field -> message
     fields: tuple[str, ...] = ()  # the model's field names, for error placement in templates
+    first_load: FirstLoad | None = None  # a first load's example, fresh run or empty state (core/first_load.py)
 
 
 async def read_form(model: type[M], *, query: bool = True) -> FormInput:

@@ -21,9 +21,12 @@ from quart_schema import DataSource, RequestSchemaValidationError, ResponseSchem
 from quart_schema.validation import QUART_SCHEMA_REQUEST_ATTRIBUTE, QUART_SCHEMA_RESPONSE_ATTRIBUTE
 
 from core.executor import Limits, default_limits, run_bounded
+from core.first_load import FirstLoadKind, first_load_form
 from core.form_fields import form_fields
 from core.forms import FormInput, ToolInputError, read_form
 from core.render import render_tool, share_url
+
+LIVE_MAX_BYTES = 100_000
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,22 @@ class Operation:
     request_args: Callable[[], tuple] | None = field(default=None, repr=False)
     # Adjusts the configured limits when a fixed `seconds`/`output_bytes` will not do (a floor, a cap).
     adjust_limits: Callable[[Limits], Limits] | None = field(default=None, repr=False)
+    # What the page shows before anything is typed (core/first_load.py): "example" (the tool's first example,
+    # marked as one), "run" (`first_input`, or the input model's defaults, run afresh on every view) or "empty"
+    # (`first_text` says what to type). None: "run" for a generator (varies), else "example".
+    first_load: FirstLoadKind | None = None
+    first_input: dict | None = field(default=None, hash=False)
+    first_text: str = ""  # the line above a first load's result ("run", "empty"; an example has its own)
+    # The page updates as you type while the form's text (and files) stay under this many bytes; above it the
+    # page says that live update is off and waits for its button or Ctrl+Enter (static/js/app.js).
+    live_max_bytes: int = LIVE_MAX_BYTES
+    # The input field that takes the visitor's time zone: on a first load the browser fills it in and runs the
+    # form once (the server cannot know the zone; without JavaScript the page says it shows UTC).
+    browser_zone: str = ""
+
+    def __post_init__(self) -> None:
+        if self.first_load is None:
+            object.__setattr__(self, "first_load", "run" if self.varies else "example")
 
     @property
     def description(self) -> str:
@@ -109,19 +128,30 @@ def main_operation(operations: tuple[Operation, ...]) -> Operation:
     return next(op for op in operations if not op.name)
 
 
+def page_operation(tool) -> Operation | None:
+    """The operation behind the tool's page (templates read its live-update settings); None for a stateful tool."""
+    return main_operation(tool.operations) if tool.operations else None
+
+
+async def page_form(tool, operation: Operation) -> FormInput:
+    """The page's form: what was sent, or on a first load what the operation shows then (core/first_load.py)."""
+    form = await (operation.form() if operation.form else read_form(operation.input))
+    return first_load_form(tool, operation, form)
+
+
 async def run_page(tool, operation: Operation, **extra):
-    """The tool's page: an empty form, or the form's input run (errors next to their fields)."""
+    """The tool's page: the form's input run (errors next to their fields), or a first load's example or result."""
     if operation.reads_request:
         form = FormInput(operation.input(), {}, {}, ())
     else:
-        form = await (operation.form() if operation.form else read_form(operation.input))
+        form = await page_form(tool, operation)
     result = None
     if form.data is not None and operation.ready(form.data):
         try:
             result = await execute(operation, form.data)
         except ToolInputError as exc:
             form = form._replace(errors={exc.field: exc.message})
-    shareable = result is not None and not operation.reads_request
+    shareable = result is not None and not operation.reads_request and bool(form.values)
     share = share_url(tool.page_url, form.values, operation.share_secret) if shareable else None
     context = {"form": form, "result": result, "share": share, "input_fields": form_fields(operation.input)}
     context.update(operation.context(form, result) if operation.context else {})

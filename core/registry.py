@@ -47,19 +47,18 @@ class Tool:
     @cached_property
     def example_links(self) -> tuple[tuple[str, str], ...]:
         """(label, URL) of each example: the page with the example's query string, built once per tool."""
-        links = []
-        for label, params in self.examples:
-            pairs = [
-                (name, one) for name, value in params.items() for one in ([value] if isinstance(value, str) else value)
-            ]
-            links.append((label, f"{self.page_url}?{do_urlencode(pairs)}"))
-        return tuple(links)
+        return tuple((label, f"{self.page_url}?{do_urlencode(query_pairs(params))}") for label, params in self.examples)
 
     def matches(self, query: str) -> bool:
         """True when every word of the query matches the tool by the palette's rule (core.search)."""
         from core.search import index_entry, match_score  # core.search types its arguments with Tool
 
         return match_score(query, index_entry(self)) is not None
+
+
+def query_pairs(params: dict[str, str | list[str]]) -> list[tuple[str, str]]:
+    """An example's parameters as (name, value) pairs: a list value is the name repeated."""
+    return [(name, one) for name, value in params.items() for one in ([value] if isinstance(value, str) else value)]
 
 
 def import_tool_modules() -> list[ModuleType]:

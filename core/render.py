@@ -8,6 +8,7 @@ from quart import Quart, current_app, make_response, request
 from quart.signals import before_render_template, template_rendered
 from quart.templating import Environment
 
+from core.first_load import fresh_headers
 from core.registry import Tool
 
 SHARE_URL_LIMIT = 2000
@@ -49,13 +50,14 @@ async def render_tool(tool: Tool, status: int | None = None, **context):
 
     The status defaults to 422 when the context's form has a field error, else 200.
     """
+    form = context.get("form")
     if status is None:
-        form = context.get("form")
         status = 422 if form is not None and form.errors else 200
     # A tool without a page template of its own gets the generic one, its form drawn from its input model.
     name = f"{tool.slug}/_result.html" if is_htmx() else [f"{tool.slug}/index.html", "tool_page.html"]
     response = await make_response(await render_template(name, **context), status)
     response.vary.add("HX-Request")
+    response.headers.update(fresh_headers(form))
     return response
 
 

@@ -350,9 +350,10 @@ async def test_empty_page(tool_client):
     page = await response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'method="post" action="/tools/base/"' in page
+    # The first load shows the first example: 255 from decimal to binary.
     assert '<option value="10" selected>10 (decimal)</option>' in page
-    assert '<option value="16" selected>16 (hexadecimal)</option>' in page
-    assert "base-result" not in page
+    assert '<option value="2" selected>2 (binary)</option>' in page
+    assert "Example — 255 to binary." in page and '<code id="base-result">11111111</code>' in page
     assert "style=" not in page
 
 

@@ -351,9 +351,9 @@ async def test_empty_page(tool_client):
     page = await response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'method="post" action="/tools/color/"' in page
-    assert 'name="against" type="text" value="white"' in page
+    assert 'name="against" type="text" value="white"' in page and 'name="input" type="text" value="#3366cc"' in page
     assert "/static/css/tools/color.css" in page
-    assert "color-hex" not in page
+    assert "Example — Hex on white." in page and '<code id="color-hex">#3366cc</code>' in page  # the first example
     assert "style=" not in page
 
 

@@ -884,11 +884,12 @@ async def test_empty_page(tool_client):
     response = await tool_client.get("/tools/convert/")
     page = await response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'hx-post="/tools/convert/"' in page and 'hx-trigger="input delay:300ms, change, submit"' in page
+    assert 'hx-post="/tools/convert/"' in page and 'hx-trigger="input delay:300ms, submit"' in page
     assert (
         '<option value="json" selected>JSON</option>' in page and '<option value="yaml" selected>YAML</option>' in page
     )
-    assert "convert-result" not in page and "style=" not in page
+    assert "Example — JSON to YAML." in page and "style=" not in page
+    assert '<code id="convert-result">name: mytools\nports:\n- 8000\n- 8001\ndebug: false\n</code>' in page
 
 
 async def test_page_post_without_htmx_returns_the_whole_page(tool_client):

@@ -275,15 +275,17 @@ async def test_api_errors_name_the_field(tool_client, body, field, phrase):
 # --- page -------------------------------------------------------------------------------------------
 
 
-async def test_empty_page(tool_client):
+async def test_first_load_is_live_and_shows_the_first_example(tool_client):
     response = await tool_client.get("/tools/diff/")
     page = await response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'method="post" action="/tools/diff/"' in page
-    assert 'hx-trigger="submit"' in page  # compared on submit only
+    # Compared as you type, up to 50 KB of text (difflib's work grows with the product of the sides).
+    assert 'hx-trigger="input delay:300ms, submit"' in page and 'data-live-max-bytes="50000"' in page
     for name in ("left", "right", "left_label", "right_label", "context"):
         assert f'<label for="{name}"' in page
-    assert "diff-table" not in page
+    assert '<p class="first-load" data-first-load="example">Example — Changed words.' in page
+    assert "<del>brown</del>" in page and "<ins>red</ins>" in page  # the example's changed words
     assert "style=" not in page
     assert all("src=" in tag for tag in re.findall(r"<script[^>]*>", page))
     assert "css/tools/diff.css" in page

@@ -450,7 +450,8 @@ async def test_empty_page(tool_client):
     assert 'type="radio" name="mode" value="encode" checked' in page
     assert '<option value="base64" selected>Base64 (standard alphabet)</option>' in page
     assert all(f'<option value="{name}"' in page for name in FORMATS)
-    assert "encode-result" not in page
+    assert "Example — Base64 of “Hello, World!”." in page  # the first example, RFC 4648's alphabet
+    assert '<code id="encode-result">SGVsbG8sIFdvcmxkIQ==</code>' in page
     # Every input has a label.
     for name in ("format", "input"):
         assert f'<label for="{name}">' in page and f'id="{name}"' in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import json
@@ -329,12 +330,14 @@ async def test_get_with_query_reproduces_the_result(tool_client):
     assert share_link(page) == "/tools/hash/?input=abc&algorithms=sha256"
 
 
-async def test_empty_get_is_an_empty_form(tool_client):
+async def test_first_load_shows_the_first_example(tool_client):
     response = await tool_client.get("/tools/hash/")
     page = await response.get_data(as_text=True)
     assert response.status_code == 200
-    assert share_link(page) is None
-    assert "Field required" not in page
+    assert "Example — SHA-256 of “abc” (FIPS 180-2)." in page
+    assert f'<code id="digest-sha256">{hashlib.sha256(b"abc").hexdigest()}</code>' in page
+    assert share_link(page) == "/tools/hash/?input=abc&algorithms=sha256"  # the example's own link
+    assert "Field required" not in page and 'data-live-max-bytes="1000000"' in page
 
 
 async def test_share_link_never_carries_the_hmac_key(tool_client):

@@ -9,6 +9,7 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from markupsafe import escape
 from werkzeug.test import encode_multipart
 
 from core.forms import ToolInputError
@@ -411,15 +412,20 @@ async def test_openapi_documents_the_json_api(tool_client):
 # --- page -------------------------------------------------------------------------------------------
 
 
-async def test_empty_page(tool_client):
+async def test_first_load_shows_the_first_example_marked_as_one(tool_client):
     response = await tool_client.get("/tools/json/")
     page = await response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'method="post" action="/tools/json/" enctype="multipart/form-data"' in page
+    assert 'method="post" action="/tools/json/" enctype="multipart/form-data" data-live-max-bytes="200000"' in page
     assert 'type="radio" name="indent" value="2" checked' in page
+    assert 'name="sort_keys" value="true" checked' in page
     assert '<button type="submit" name="download" value="1"' in page
     assert "/static/css/tools/json.css" in page
-    assert "json-result" not in page
+    # Live: the Format button runs on the form's input (the Download button stays a plain submit).
+    assert 'hx-trigger="click, input from:closest form delay:300ms"' in page
+    assert '<p class="first-load" data-first-load="example">Example — Pretty-print, sorted keys.' in page
+    expected = json.dumps({"active": True, "name": "mytools", "tags": ["quart", "htmx"], "version": 1}, indent=2)
+    assert f'<code id="json-result">{escape(expected)}</code>' in page
     assert "style=" not in page
     assert all("src=" in tag for tag in re.findall(r"<script[^>]*>", page))
 

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
+from tests.test_first_load import fresh_page
 from tools.lorem import CLASSIC_PASSAGE, CLASSIC_SENTENCE, LIMITS, MAX_SEED, WORDS, generate
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -182,14 +183,20 @@ async def test_api_largest_counts_are_accepted(tool_client):
 # --- page -------------------------------------------------------------------------------------------
 
 
-async def test_empty_page(tool_client):
-    response = await tool_client.get("/tools/lorem/")
-    page = await response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert 'method="post" action="/tools/lorem/"' in page
-    assert 'name="unit" value="paragraphs" checked' in page
-    assert 'name="start_with_lorem" value="true" checked' in page
-    assert "lorem-result" not in page
+async def test_first_load_generates_three_new_paragraphs(tool_client):
+    seeds = []
+    for _ in range(2):
+        page = await fresh_page(tool_client, "/tools/lorem/")  # a new text on every view
+        assert 'method="post" action="/tools/lorem/"' in page
+        assert 'name="unit" value="paragraphs" checked' in page
+        assert 'name="start_with_lorem" value="true" checked' in page
+        assert "<h2>3 paragraphs</h2>" in page
+        text = re.search(r'id="lorem-result">([^<]*)</div>', page).group(1)
+        assert text.startswith("Lorem ipsum dolor sit amet, consectetur adipiscing elit.") and text.count("\n\n") == 2
+        seed = re.search(r'<code id="lorem-seed">(\d+)</code>', page).group(1)
+        assert f'href="/tools/lorem/?seed={seed}"' in page  # the link gives this very text again
+        seeds.append(seed)
+    assert seeds[0] != seeds[1]
     assert "style=" not in page
 
 

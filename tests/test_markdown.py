@@ -339,9 +339,14 @@ async def test_empty_page(tool_client):
     page = await response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'method="post" action="/tools/markdown/"' in page
-    assert 'hx-trigger="input delay:300ms, change, submit"' in page  # a live preview
+    assert 'hx-trigger="input delay:300ms, submit"' in page  # a live preview
     assert '<label for="input">' in page
-    assert "markdown-preview" not in page.split('<section id="result"')[1]
+    result = page.split('<section id="result"')[1]
+    assert "Example — Emphasis, code and a link." in result
+    assert (
+        "<em>emphasis</em>" in result
+        and '<a href="https://example.com" rel="noopener noreferrer nofollow">link</a>' in result
+    )
     assert "style=" not in page
     assert all("src=" in tag for tag in re.findall(r"<script[^>]*>", page))
 

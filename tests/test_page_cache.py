@@ -92,6 +92,9 @@ async def test_gzip_and_identity_are_each_cached_and_correct(stateless_app):
         (PAGE, {"Cookie": "session=anything"}),
         ("/tools/whoami/", {}),  # no-store: it shows the visitor's own request
         ("/tools/password/", {}),  # no-store
+        ("/tools/uuid/", {}),  # a generator's first load: new values on every view (private, no-cache)
+        ("/tools/lorem/", {}),
+        ("/tools/time/", {}),  # now
         ("/", {}),  # not a tool page
     ],
 )

@@ -410,7 +410,9 @@ async def test_empty_page(tool_client):
     assert 'method="post" action="/tools/regex/"' in page
     assert '<label for="pattern">' in page and '<label for="input">' in page and '<label for="replacement">' in page
     assert 'type="checkbox" name="flags" value="IGNORECASE"' in page
-    assert "regex-highlight" not in page.split('<section id="result"')[1]
+    result = page.split('<section id="result"')[1]
+    assert "Example — Named groups, reorder dates." in result
+    assert '<code id="regex-substitution">Released 15/03/2024, patched 02/04/2024.</code>' in result
     assert "style=" not in page
     assert all("src=" in tag for tag in re.findall(r"<script[^>]*>", page))
 

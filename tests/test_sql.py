@@ -232,7 +232,9 @@ async def test_empty_page_preselects_the_usual_choices(tool_client):
     assert '<option value="upper" selected>UPPER</option>' in page
     assert 'name="reindent" value="true" checked' in page
     assert "non-validating" in page
-    assert "sql-result" not in page and "style=" not in page
+    assert "style=" not in page
+    assert "Example — Re-indent, upper-case keywords." in page
+    assert '<code id="sql-result">SELECT id,\n       name\nFROM users\nWHERE active = 1\n' in page
 
 
 async def test_page_post_without_htmx_returns_the_whole_page(tool_client):

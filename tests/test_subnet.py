@@ -386,7 +386,7 @@ async def test_empty_page(tool_client):
     assert response.status_code == 200
     assert 'method="post" action="/tools/subnet/"' in page
     assert '<label for="input">' in page and '<label for="contains">' in page and '<label for="split">' in page
-    assert "subnet-network" not in page
+    assert "Example — Home network /24." in page and '<code id="subnet-network">192.168.1.0/24</code>' in page
     assert "style=" not in page
 
 

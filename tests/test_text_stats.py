@@ -279,7 +279,8 @@ async def test_empty_page(tool_client):
     assert response.status_code == 200
     assert 'method="post" action="/tools/text-stats/"' in page
     assert "/static/css/tools/text-stats.css" in page
-    assert "stat-characters" not in page
+    assert "Example — A short text." in page  # 70 characters, 13 words
+    assert '<code id="stat-characters">70</code>' in page and '<code id="stat-words">13</code>' in page
     assert "style=" not in page
     assert all("src=" in tag for tag in re.findall(r"<script[^>]*>", page))
 

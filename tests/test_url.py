@@ -396,7 +396,7 @@ def share_link(page: str) -> str | None:
     return html.unescape(found.group(1)) if found else None
 
 
-async def test_empty_page(tool_client):
+async def test_first_load_page(tool_client):
     response = await tool_client.get("/tools/url/")
     page = await response.get_data(as_text=True)
     assert response.status_code == 200
@@ -405,7 +405,9 @@ async def test_empty_page(tool_client):
     # Live parsing on input only: a "change" trigger would swap the result again when the URL box loses focus,
     # wiping what the user started typing in the edit form inside the result.
     assert 'hx-trigger="input changed delay:300ms, submit"' in page
-    assert "Edit and rebuild" not in page
+    # The first load shows the first example, parsed, and says it is one.
+    assert '<p class="first-load" data-first-load="example">Example — Port, query and fragment.' in page
+    assert '<code id="url-port">8443</code>' in page and "Edit and rebuild" in page
     assert "style=" not in page
 
 

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import pytest
 
 from core.forms import ToolInputError
+from tests.test_first_load import fresh_page
 from tools.uuid.ids import civil_from_days, decode, generate, iso_utc
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -385,9 +386,14 @@ async def test_page_errors_are_422_next_to_the_field(tool_client):
     assert "invalid character &#39;G&#39; at position 8 (counting from 1)" in fragment
 
 
-async def test_empty_get_is_an_empty_form(tool_client):
-    response = await tool_client.get("/tools/uuid/")
-    page = await response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert "uuid-value-1" not in page and "decoded-canonical" not in page
+async def test_first_load_shows_a_fresh_uuid_v4_on_every_view(tool_client):
+    values = []
+    for _ in range(2):
+        page = await fresh_page(tool_client, "/tools/uuid/")
+        found = re.findall(r'<code id="uuid-value-(\d+)">([^<]*)</code>', page)
+        assert [number for number, _ in found] == ["1"] and "decoded-canonical" not in page
+        values.append(found[0][1])
+    for value in values:
+        assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", value)
+    assert values[0] != values[1]
     assert 'href="/static/css/tools/uuid.css?v=' in page  # content-hashed URL (core/static.py)

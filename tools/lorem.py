@@ -165,6 +165,7 @@ TOOL = Tool(
             primary="text",
             summary="Generate lorem ipsum paragraphs, sentences or words; the same seed gives the same text.",
             context=page_context,
+            varies=True,  # a new text on every call without a seed, and on every view of the page
             example={"unit": "words", "count": 50, "seed": 42},  # a seed: the same text every time
         ),
     ),

@@ -235,6 +235,74 @@
     });
   });
 
+  // --- Live tool forms: a size limit, Ctrl+Enter, the visitor's time zone on a first load --------
+  // A tool form says how much input it updates on as you type (data-live-max-bytes, Operation.live_max_bytes).
+  function inputBytes(form, limit) {
+    var total = 0, encoder = window.TextEncoder ? new TextEncoder() : null;
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.disabled || total > limit) return;
+      if (el.type === "file") {
+        for (var i = 0; i < el.files.length; i++) total += el.files[i].size;
+      } else if (el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && !/^(checkbox|radio|submit|button|reset|image)$/.test(el.type))) {
+        var text = el.value; // its UTF-8 length, but no need to encode megabytes to know they are too many
+        total += text.length > limit || !encoder ? text.length : encoder.encode(text).length;
+      }
+    });
+    return total;
+  }
+  function humanBytes(n) { return n >= 1e6 ? n / 1e6 + " MB" : n >= 1e3 ? n / 1e3 + " KB" : n + " bytes"; }
+  function runButton(form) { return form.querySelector("button[type=submit], button:not([type]), input[type=submit]"); }
+  function liveOffNote(form, limit, show) {
+    var note = form.querySelector("[data-live-off]");
+    if (!note && show) {
+      var button = runButton(form);
+      note = document.createElement("p");
+      note.className = "live-off";
+      note.setAttribute("data-live-off", "");
+      note.setAttribute("role", "status");
+      note.textContent = "Live update is off for inputs over " + humanBytes(limit) + ": press " +
+        (button ? button.textContent.trim() : "the button") + " or Ctrl+Enter.";
+      var place = button ? button.closest("div, p") || button : null;
+      if (place && place !== form && form.contains(place)) place.insertAdjacentElement("afterend", note);
+      else form.appendChild(note);
+    }
+    if (note) note.hidden = !show;
+  }
+  document.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail.elt, trigger = event.detail.triggeringEvent;
+    var form = elt.tagName === "FORM" ? elt : elt.form || elt.closest("form");
+    var limit = form && parseInt(form.getAttribute("data-live-max-bytes"), 10);
+    if (!limit) return;
+    var typed = trigger && (trigger.type === "input" || trigger.type === "change");
+    var over = inputBytes(form, limit) > limit;
+    liveOffNote(form, limit, over);
+    if (over && typed) event.preventDefault(); // the button (a click or submit) still runs it
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey) || event.altKey) return;
+    var form = event.target.form, main = document.getElementById("main");
+    var button = form && main && main.contains(form) ? runButton(form) : null;
+    if (!button) return;
+    event.preventDefault();
+    button.click(); // what the first button does: an htmx request on a tool form, else the plain submit
+  });
+  function afterHtmx(run) { // htmx processes the page on DOMContentLoaded, before this listener
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
+    else setTimeout(run, 0);
+  }
+  afterHtmx(function () {
+    if (!window.htmx || !document.querySelector('#result [data-first-load="run"]')) return;
+    var zone;
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+    document.querySelectorAll("form[data-browser-zone]").forEach(function (form) {
+      var field = form.elements[form.getAttribute("data-browser-zone")];
+      if (!zone || !field || field.value === zone) return;
+      field.value = zone;
+      var button = runButton(form);
+      if (button) button.click();
+    });
+  });
+
   // --- Command palette: Ctrl+K / Cmd+K, or / outside a text field ------------------------------
   var input = document.getElementById("palette-input");
   var list = document.getElementById("palette-list");

@@ -50,6 +50,7 @@ TOOL = Tool(
             "words marked.",
             # difflib's work grows with the product of the two sides' lengths.
             bounded=True,
+            live_max_bytes=50_000,  # both sides together: difflib's work grows with their product
             context=lambda form, result: {"max_context": MAX_CONTEXT, "max_lines": MAX_LINES},
         ),
     ),

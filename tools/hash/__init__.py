@@ -162,6 +162,7 @@ TOOL = Tool(
             primary=lambda output: next(iter(output.digests.values())),  # the first digest's hex
             form=read_text_form,
             share_secret=("key",),
+            live_max_bytes=1_000_000,  # hashing is linear and fast; a chosen file counts too (it is sent each time)
         ),
     ),
 )

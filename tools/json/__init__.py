@@ -7,8 +7,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from quart import Blueprint, Response, current_app, request
 
-from core.forms import ToolInputError, read_form
-from core.operations import Operation, execute
+from core.forms import ToolInputError
+from core.operations import Operation, execute, page_form
 from core.registry import Tool
 from core.render import is_htmx, render_tool, share_url
 from tools.json.formatting import JsonSyntaxError, format_json
@@ -82,7 +82,7 @@ async def page():
     # caps a multipart text field at MAX_FORM_MEMORY_SIZE (500 kB): lift that for this page only;
     # the body as a whole stays under MAX_CONTENT_LENGTH.
     request.max_form_memory_size = current_app.config["MAX_CONTENT_LENGTH"]
-    form = await read_form(JsonInput)
+    form = await page_form(TOOL, FORMAT)  # on a first load, the example
     wants_download = request.method == "POST" and (await request.form).get("download") == "1"
     result = excerpt = None
     if form.data and form.data.input.strip():
@@ -113,6 +113,7 @@ FORMAT = Operation(
     # Parsing and writing take memory many times the text's size (numbers keep their spelling, duplicates
     # are tracked): in the executor, under its memory and output limits.
     bounded=True,
+    live_max_bytes=200_000,  # formatting is linear, but a larger document on every keystroke is a lot of waiting
 )
 
 TOOL = Tool(

@@ -124,6 +124,12 @@ TOOL = Tool(
             primary=lambda output: output.local.iso,  # ISO 8601 in the chosen zone (UTC by default)
             form=read_time_form,
             context=page_context,
+            # The page opens on now: in UTC from the server, then in the visitor's zone (their browser knows it).
+            first_load="run",
+            first_input={"input": "now"},
+            first_text="The time now, in UTC; with JavaScript on, your browser's time zone is filled in. "
+            "Type any time above to convert it.",
+            browser_zone="zone",
         ),
     ),
 )

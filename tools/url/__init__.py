@@ -8,8 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError
 from quart import Blueprint, request
 
-from core.forms import FormInput, ToolInputError, field_errors, read_form
-from core.operations import Operation
+from core.forms import FormInput, ToolInputError, field_errors
+from core.operations import Operation, page_form
 from core.registry import Tool
 from core.render import render_tool, share_url
 from tools.url import urls
@@ -188,7 +188,7 @@ def try_parse(text: str) -> urls.ParsedUrl | None:
 
 @bp.route("/tools/url/", methods=["GET", "POST"])
 async def page():
-    form = await read_form(UrlInput)
+    form = await page_form(TOOL, TOOL.operations[0])  # on a first load, the example
     parsed = None
     if form.data:
         try:

@@ -87,6 +87,7 @@ TOOL = Tool(
             primary=first_id,
             summary="Generate UUIDs (v1, v4, v7) or ULIDs (mode=generate), or decode one (mode=decode, field input).",
             context=page_context,
+            varies=True,  # new identifiers on every call, and on every view of the page
         ),
     ),
 )
