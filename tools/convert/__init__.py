@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, ValidationError
 from quart import Blueprint, Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from core.first_load import first_load_form
 from core.forms import FormInput, FormTooLarge, ToolInputError, field_errors, human_size, read_form
 from core.operations import Operation, execute
 from core.registry import Tool
@@ -152,7 +153,7 @@ async def read_convert_form(*, swap: bool) -> ConvertForm:
             except ToolInputError:
                 pass  # not convertible: only the formats change places
         return ConvertForm(form=validated(swapped_values(form.data, output)), refill=True)
-    return ConvertForm(form=form)
+    return ConvertForm(form=first_load_form(TOOL, CONVERT, form))  # a first load shows the first example
 
 
 def attachment(output: ConvertOutput, uploaded: str | None) -> Response:
