@@ -352,7 +352,8 @@ async def test_page_shows_the_preview_and_the_escaped_source(tool_client):
     page = await response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<html" in page
-    assert '<article class="markdown-preview" id="markdown-preview"><p><strong>bold</strong> </p>\n</article>' in page
+    preview = '<article class="markdown-preview markdown-content" id="markdown-preview">'
+    assert preview + "<p><strong>bold</strong> </p>\n</article>" in page
     assert '<code id="markdown-html">&lt;p&gt;&lt;strong&gt;bold&lt;/strong&gt; &lt;/p&gt;\n</code>' in page
     assert 'data-copy-target="markdown-html"' in page
     assert "<script>alert" not in page and "alert(1)" not in page.split("</textarea>")[1]
@@ -382,7 +383,8 @@ async def test_get_with_query_reproduces_the_result(tool_client):
     response = await tool_client.get("/tools/markdown/?" + urlencode({"input": "*hi*"}))
     page = await response.get_data(as_text=True)
     assert response.status_code == 200
-    assert '<article class="markdown-preview" id="markdown-preview"><p><em>hi</em></p>\n</article>' in page
+    preview = '<article class="markdown-preview markdown-content" id="markdown-preview">'
+    assert preview + "<p><em>hi</em></p>\n</article>" in page
     assert share_link(page) == "/tools/markdown/?input=%2Ahi%2A"
 
 
