@@ -152,15 +152,19 @@ async def gone(status: int, title: str, message: str):
     return body, status, NO_STORE
 
 
+def request_click() -> store.Click:
+    """The click this request makes: its referrer host, whether a bot made it, and a person's browser and OS."""
+    agent = request.headers.get("User-Agent")
+    bot = rules.is_bot(agent)
+    browser, system = (None, None) if bot else rules.client_software(agent)
+    return store.Click(rules.referrer_host(request.headers.get("Referer")), bot, browser, system)
+
+
 @bp.get("/s/<key:code>")
 async def follow(code: str):
     """Redirect to the link's target and count the click (bots and preview fetchers apart)."""
     now = datetime.now(UTC)
-    click = None  # a HEAD (link checkers) is answered but not counted
-    if request.method == "GET":
-        click = store.Click(
-            rules.referrer_host(request.headers.get("Referer")), rules.is_bot(request.headers.get("User-Agent"))
-        )
+    click = request_click() if request.method == "GET" else None  # a HEAD (link checkers) is not counted
     link = await store.follow(code.lower(), now, click) if len(code) <= rules.MAX_CODE else None
     if link is None:
         return await gone(404, "No such link", "There is no short link at this address. Check it for typos.")
