@@ -124,9 +124,10 @@ def gfm_checkboxes(rendered: str) -> str:
     """The task list markup in the GFM spec's form: without the plugin's classes, checkbox attributes in order.
 
     mdit-py-plugins adds classes (contains-task-list, task-list-item...) and nh3 writes the attributes in its
-    own order and keeps checked="checked"; what the spec checks, the checkboxes and their state, is unchanged.
+    own order and keeps checked="checked"; each item is wrapped in a <label> that names its checkbox. What the
+    spec checks, the checkboxes and their state, is unchanged.
     """
-    without_classes = re.sub(r' class="[^"]*"', "", rendered)
+    without_classes = re.sub(r' class="[^"]*"|</?label>', "", rendered)
     return re.sub(
         r"<input[^>]*>",
         lambda m: '<input checked="" disabled="" type="checkbox">' if "checked" in m.group() else m.group(),
@@ -180,9 +181,9 @@ def test_gfm_task_list_example(number):
 
 def test_task_list_keeps_checked_disabled_checkbox():
     assert render_markdown("- [x] done\n") == (
-        '<ul class="contains-task-list">\n<li class="task-list-item"><input class="task-list-item-checkbox" '
-        'checked="checked" type="checkbox" disabled=""> done</li>\n</ul>\n'
-    )
+        '<ul class="contains-task-list">\n<li class="task-list-item"><label><input class="task-list-item-checkbox" '
+        'checked="checked" type="checkbox" disabled=""> done</label></li>\n</ul>\n'
+    )  # the <label> names the checkbox for screen readers
     assert render_markdown("- [x] done\n") == render_markdown("- [x] done\n")  # the same every time
 
 
@@ -300,8 +301,8 @@ async def test_api_render(tool_client):
     response = await tool_client.post("/api/markdown", json={"input": "# Hi\n\n- [x] done"})
     assert response.status_code == 200
     assert await response.get_json() == {
-        "html": '<h1>Hi</h1>\n<ul class="contains-task-list">\n<li class="task-list-item"><input '
-        'class="task-list-item-checkbox" checked="checked" type="checkbox" disabled=""> done</li>\n</ul>\n'
+        "html": '<h1>Hi</h1>\n<ul class="contains-task-list">\n<li class="task-list-item"><label><input '
+        'class="task-list-item-checkbox" checked="checked" type="checkbox" disabled=""> done</label></li>\n</ul>\n'
     }
 
 

@@ -229,9 +229,10 @@ async def test_page_create_view_edit_delete(logged_in):
 TASKS = "- [ ] write tests\n- [x] read the spec\n"
 TASK_LIST = (
     '<ul class="contains-task-list">\n'
-    '<li class="task-list-item"><input class="task-list-item-checkbox" type="checkbox" disabled=""> write tests</li>\n'
-    '<li class="task-list-item"><input class="task-list-item-checkbox" checked="checked" type="checkbox" disabled="">'
-    " read the spec</li>\n"
+    '<li class="task-list-item"><label><input class="task-list-item-checkbox" type="checkbox" disabled="">'
+    " write tests</label></li>\n"
+    '<li class="task-list-item"><label><input class="task-list-item-checkbox" checked="checked" type="checkbox" '
+    'disabled=""> read the spec</label></li>\n'
     "</ul>\n"
 )
 
