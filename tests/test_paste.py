@@ -239,7 +239,8 @@ async def test_page_highlights_with_linkable_lines(client, owner):
 async def test_markdown_paste_is_rendered_sanitized(client, owner):
     paste = await create(client, owner, content="# Title\n\n**bold** <b>raw</b>", language="markdown")
     page = await (await client.get(f"/p/{paste['id']}")).get_data(as_text=True)
-    assert '<div class="paste-markdown"><h1>Title</h1>\n<p><strong>bold</strong> &lt;b&gt;raw&lt;/b&gt;</p>' in page
+    shown = '<div class="paste-markdown markdown-content"><h1>Title</h1>\n'
+    assert shown + "<p><strong>bold</strong> &lt;b&gt;raw&lt;/b&gt;</p>" in page
 
 
 async def test_missing_paste_is_404(client):
