@@ -1,11 +1,12 @@
 """Favorite and recently used tools of owners: one row per owner and tool, pages and JSON API.
 
-Visitors keep theirs in the browser (localStorage, static/js/app.js): their requests never write.
+Visitors keep theirs in the browser (localStorage, static/js/app.js): their requests never write. On login,
+app.js sends the visitor's stars with the form and they join the owner's (then the browser forgets them).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
@@ -16,7 +17,7 @@ from quart_schema import validate_response
 from core.auth import owner_api, owner_required
 from core.db import get_db, metadata, upsert_insert, utc
 from core.forms import api_error
-from core.login import safe_next
+from core.login import on_login, safe_next
 from core.registry import Tool, enabled_tools
 
 user_tools = sa.Table(
@@ -56,6 +57,44 @@ async def set_favorite(user_id: int, slug: str, favorite: bool) -> None:
     values = {"user_id": user_id, "slug": slug, "favorite": favorite, "favorited_at": moment}
     kept = sa.case((user_tools.c.favorite, user_tools.c.favorited_at), else_=moment) if favorite else None
     await get_db().execute(upsert(values, {"favorite": favorite, "favorited_at": kept}))
+
+
+VISITOR_FIELD = "visitor_favorites"  # the login form's field: the visitor's starred slugs, space-separated
+MAX_VISITOR_FIELD = 2000
+
+
+def visitor_slugs(text: str, known: set[str]) -> list[str]:
+    """The visitor's starred slugs in their order: known tools only, each once (the field is the browser's word)."""
+    slugs: list[str] = []
+    for slug in text[:MAX_VISITOR_FIELD].split():
+        if slug in known and slug not in slugs:
+            slugs.append(slug)
+    return slugs
+
+
+async def merge_favorites(user_id: int, slugs: list[str]) -> None:
+    """Star `slugs` for the owner in one statement: new ones after the owner's own, in the visitor's order;
+    a tool the owner already starred keeps its place (no duplicate: one row per owner and tool)."""
+    if not slugs:
+        return
+    moment = now()
+    rows = [
+        {"user_id": user_id, "slug": slug, "favorite": True, "favorited_at": moment + timedelta(microseconds=i)}
+        for i, slug in enumerate(slugs)
+    ]
+    statement = upsert_insert(user_tools).values(rows)
+    kept = sa.case((user_tools.c.favorite, user_tools.c.favorited_at), else_=statement.excluded.favorited_at)
+    await get_db().execute(
+        statement.on_conflict_do_update(
+            index_elements=["user_id", "slug"], set_={"favorite": True, "favorited_at": kept}
+        )
+    )
+
+
+async def merge_visitor_favorites(user_id: int, form) -> None:
+    """The login hook: the stars the visitor's browser sent with the login form become the owner's."""
+    known = {tool.slug for tool in enabled_tools(current_app)}
+    await merge_favorites(user_id, visitor_slugs(form.get(VISITOR_FIELD, ""), known))
 
 
 async def favorites_and_recent(user_id: int) -> tuple[list[str], list[str]]:
@@ -109,6 +148,7 @@ async def favorite_context() -> dict:
 def install_favorites(app: Quart) -> None:
     app.register_blueprint(bp)
     app.context_processor(favorite_context)
+    on_login(app, merge_visitor_favorites)
 
 
 # --- the star without JavaScript, and with it (Accept: application/json) ---------------------

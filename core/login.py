@@ -8,10 +8,12 @@ the account's counter (the owner who mistyped a few times starts afresh).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from quart import Blueprint, current_app, flash, redirect, request, url_for
+from quart import Blueprint, Quart, current_app, flash, redirect, request, url_for
 from quart_auth import current_user, login_user, logout_user
+from werkzeug.datastructures import MultiDict
 
 from core.auth import SessionUser, check_password, end_session, password_matches, start_session, user_name
 from core.config import current_settings
@@ -20,6 +22,13 @@ from core.ratelimit import Decision, Rule, client_address, hit, reset, retry_aft
 from core.render import render_template
 
 bp = Blueprint("auth", __name__)
+LOGIN_HOOKS = "mytools.login_hooks"  # app.extensions key: what other parts of the platform do on a login
+LoginHook = Callable[[int, MultiDict], Awaitable[None]]
+
+
+def on_login(app: Quart, hook: LoginHook) -> None:
+    """Run `hook(user_id, form)` after each successful login through the form (e.g. favorites merges a visitor's)."""
+    app.extensions.setdefault(LOGIN_HOOKS, []).append(hook)
 
 
 def safe_next(target: str | None) -> str:
@@ -121,6 +130,8 @@ async def login():
     max_age = timedelta(seconds=current_app.config["QUART_AUTH_DURATION"])
     session_id = await start_session(user_id, max_age)
     login_user(SessionUser(session_id, user_id=user_id), remember=True)
+    for hook in current_app.extensions.get(LOGIN_HOOKS, ()):
+        await hook(user_id, form)
     await flash(f"Logged in as {name}.")
     return redirect(next_url)
 

@@ -59,7 +59,9 @@ def make_parser() -> MarkdownIt:
     parser = (
         MarkdownIt("commonmark")
         .enable(["table", "strikethrough"])
-        .use(tasklists_plugin)  # checkboxes are disabled (read-only) by default
+        # Checkboxes are disabled (read-only) by default; label=True wraps each in a <label> with its item's text,
+        # so a screen reader names the box (axe: "form elements must have labels").
+        .use(tasklists_plugin, label=True)
         .use(footnote_plugin)
     )
     parser.core.ruler.push("table_align_attribute", _align_attribute)
@@ -141,7 +143,7 @@ def _attributes() -> dict[str, set[str]]:
 
 def make_cleaner(own_hosts: frozenset[str] = frozenset()) -> nh3.Cleaner:
     return nh3.Cleaner(
-        tags=set(nh3.ALLOWED_TAGS) | {"input", "section"},
+        tags=set(nh3.ALLOWED_TAGS) | {"input", "label", "section"},
         attributes=_attributes(),
         attribute_filter=lambda tag, attribute, value: _keep_attribute(tag, attribute, value, own_hosts),
         url_schemes={"http", "https", "mailto"},

@@ -41,20 +41,22 @@ async def make_link(client, token: str, **fields) -> str:
 async def clicks(app, code: str) -> list[tuple]:
     async with app.app_context():
         link_id = sa.select(store.links.c.id).where(store.links.c.code == code).scalar_subquery()
-        query = sa.select(store.clicks.c.referrer_host, store.clicks.c.is_bot).where(store.clicks.c.link_id == link_id)
-        return sorted((row["referrer_host"], row["is_bot"]) for row in await get_db().fetch_all(query))
+        query = sa.select(store.clicks).where(store.clicks.c.link_id == link_id)
+        rows = await get_db().fetch_all(query)
+        return sorted((row["referrer_host"], row["is_bot"], row["browser"], row["os"]) for row in rows)
 
 
 async def test_a_redirect_is_the_views_answer_and_counts_one_click_each_way(app, client, owner):
     code = await make_link(client, owner)
     layer = direct_layer(app)
-    headers = [(b"referer", b"https://news.example/item"), (b"user-agent", b"Mozilla/5.0 Firefox/133.0")]
+    agent = b"Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+    headers = [(b"referer", b"https://news.example/item"), (b"user-agent", agent)]
     direct = await call(layer, get_scope(f"/s/{code}", headers=headers), [b""])
     quart = await call(layer.app, get_scope(f"/s/{code}", headers=headers), [b""])
     assert direct == quart
     assert direct[0] == 302 and (b"location", b"https://example.com/page?a=1") in direct[1]
     assert (b"cache-control", b"no-store") in direct[1] and (b"x-frame-options", b"DENY") in direct[1]
-    assert await clicks(app, code) == [("news.example", False), ("news.example", False)]
+    assert await clicks(app, code) == [("news.example", False, "Firefox", "Linux")] * 2
 
 
 async def test_a_permanent_redirect_without_quart(app, client, owner):
@@ -67,7 +69,7 @@ async def test_a_permanent_redirect_without_quart(app, client, owner):
         layer.app = inner
     assert status == 301 and body == b""
     assert (b"cache-control", b"max-age=86400") in headers
-    assert await clicks(app, code) == [(None, True)]  # no User-Agent: a bot, as the view counts it
+    assert await clicks(app, code) == [(None, True, None, None)]  # no User-Agent: a bot, as the view counts it
 
 
 async def test_what_does_not_simply_redirect_is_left_to_the_view(app, client, owner):

@@ -190,3 +190,38 @@ async def test_a_visitor_home_page_has_empty_sections_for_the_browser_to_fill(cl
     assert 'id="favorites-title"' not in live and 'id="recent-title"' not in live
     assert "data-favorites-grid" in template and "data-recent-list" in template
     assert "data-owner" not in page.split("<body", 1)[1].split(">", 1)[0]
+
+
+# --- a visitor's stars join the owner's on login ----------------------------------------------------
+
+
+def test_visitor_slugs_keep_known_tools_once_in_order():
+    known = {"hash", "jwt", "uuid"}
+    assert favorites_module.visitor_slugs("hash jwt nope hash  uuid\njwt", known) == ["hash", "jwt", "uuid"]
+    assert favorites_module.visitor_slugs("", known) == []
+    assert favorites_module.visitor_slugs("hash " * 5000 + "uuid", known) == ["hash"]  # the field is bounded
+
+
+async def test_login_merges_a_visitors_stars_without_duplicates(app, client, owner):
+    await client.put("/api/favorites/jwt", headers=bearer(owner))  # starred before, as the owner
+    login_page = await (await client.get("/login")).get_data(as_text=True)
+    assert '<input type="hidden" name="visitor_favorites" value="" data-visitor-favorites>' in login_page
+    stars = "hash jwt no-such-tool hash uuid"  # what app.js sends from localStorage
+    wrong = await client.post("/login", form={"name": "owner", "password": "wrong", "visitor_favorites": stars})
+    assert wrong.status_code == 401
+    assert (await listed(client, owner))[0] == ["jwt"]  # a failed login merges nothing
+    response = await client.post(
+        "/login", form={"name": "owner", "password": "correct horse battery", "visitor_favorites": stars}
+    )
+    assert response.status_code == 302
+    assert (await listed(client, owner))[0] == ["jwt", "hash", "uuid"]  # the owner's first, then the visitor's
+    assert await row_count(app) == 3
+    again = app.test_client()  # the same stars from another browser: nothing doubles, nothing moves
+    await again.post(
+        "/login", form={"name": "owner", "password": "correct horse battery", "visitor_favorites": "uuid hash"}
+    )
+    assert (await listed(client, owner))[0] == ["jwt", "hash", "uuid"]
+    assert await row_count(app) == 3
+    home = await (await client.get("/")).get_data(as_text=True)
+    favorites = home.split('id="favorites-title"', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'data-slug="([\w-]+)"', favorites) == ["jwt", "hash", "uuid"]

@@ -429,6 +429,8 @@ async def test_api_decodes_and_verifies_the_rfc_vector(tool_client, fixed_now):
              "text": "valid for another 3 h"}
         ],
         "notes": [],
+        "summary": "Signature verified (HS256).",
+        "summary_state": "success",
     }  # fmt: skip
 
 
@@ -528,3 +530,49 @@ async def test_openapi_describes_the_jwt_api(tool_client):
     assert set(schema["properties"]) == {"input", "key", "key_encoding"}
     response = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert "$ref" in response or "properties" in response
+
+
+# --- the summary: a good signature on a token outside its exp/nbf window is a warning, never a success --------
+
+AT = NOW_S
+DAY = 86400
+
+
+@pytest.mark.parametrize(
+    ("claims", "key", "summary", "state"),
+    [
+        ({"exp": AT + 3600}, SECRET, "Signature verified (HS256).", "success"),
+        ({"exp": AT - 3 * DAY}, SECRET, "Signature verified (HS256), but the token expired 3 days ago.", "warning"),
+        (
+            {"nbf": AT + 2 * 3600},
+            SECRET,
+            "Signature verified (HS256), but the token is not valid before 2026-01-02T18:50:00Z (in 2 h).",
+            "warning",
+        ),
+        ({"exp": AT - 60}, "", "Signature not verified: enter the key to check it. The token expired 1 min ago.",
+         "warning"),
+        ({"exp": AT + 60}, "", "Signature not verified: enter the key to check it.", "info"),
+        ({"exp": AT - DAY}, "another-secret-of-at-least-32-bytes!!",
+         "Signature does NOT match: this HS256 token was not signed with this key, or it was altered. "
+         "The token expired 1 day ago.", "danger"),
+        ({"exp": "tomorrow"}, SECRET, "Signature verified (HS256), but its exp is not a usable date.", "warning"),
+        ({"iat": AT - DAY}, SECRET, "Signature verified (HS256).", "success"),  # iat alone never invalidates
+    ],
+)  # fmt: skip
+def test_summary_state_follows_signature_and_time(claims, key, summary, state):
+    result = run(made_token(claims), key, now=NOW)
+    assert (result.summary, result.summary_state) == (summary, state)
+
+
+@pytest.mark.parametrize(
+    ("claims", "state"),
+    [({"exp": AT + 3600}, "success"), ({"exp": AT - 3 * DAY}, "warning"), ({"nbf": AT + 60}, "warning")],
+)
+async def test_page_shows_the_summary_in_its_state(tool_client, monkeypatch, claims, state):
+    monkeypatch.setattr("tools.jwt.current_time", lambda: NOW)
+    form = urlencode({"input": made_token(claims), "key": SECRET})
+    for headers in (FORM, {**FORM, **HTMX}):
+        page = await (await tool_client.post("/tools/jwt/", data=form, headers=headers)).get_data(as_text=True)
+        verdict = re.search(r'<p class="jwt-verdict ([^"]*)" id="jwt-verification">', page)
+        assert verdict.group(1) == f"jwt-{state}"
+        assert "jwt-success" not in page if state == "warning" else "jwt-warning" not in page

@@ -260,6 +260,45 @@ async def test_clicks_are_grouped_by_utc_day(app, client, owner):
     assert statistics["total"] == 5
 
 
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.5 Mobile/15E148 Safari/604.1"
+)
+FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+
+
+async def test_clicks_by_browser_and_os(app, client, owner):
+    code = (await create(client, owner))["code"]
+    agents = [CHROME] * 3 + [IPHONE] * 2 + [FIREFOX_LINUX] * 2 + ["curl/8.5.0"] + [GOOGLEBOT["User-Agent"]] * 2
+    for agent in agents:
+        assert (await client.get(f"/s/{code}", headers={"User-Agent": agent})).status_code == 302
+    limited = (await create(client, owner, max_visits=5))["code"]  # the other path: claim, then record
+    assert (await client.get(f"/s/{limited}", headers={"User-Agent": IPHONE})).status_code == 302
+    statistics = (await (await client.get(f"/api/links/{code}", headers=auth(owner))).get_json())["statistics"]
+    assert (statistics["total"], statistics["bots"]) == (8, 2)  # bots are in no browser's count
+    assert statistics["browsers"] == [
+        {"name": "Chrome", "clicks": 3},
+        {"name": "Firefox", "clicks": 2},  # ties by name
+        {"name": "Mobile Safari", "clicks": 2},
+        {"name": "curl", "clicks": 1},
+    ]
+    assert statistics["operating_systems"] == [
+        {"name": "Windows", "clicks": 3},
+        {"name": "Linux", "clicks": 2},
+        {"name": "iOS", "clicks": 2},
+        {"name": None, "clicks": 1},  # curl names no system
+    ]
+    other = (await (await client.get(f"/api/links/{limited}", headers=auth(owner))).get_json())["statistics"]
+    assert (other["browsers"], other["operating_systems"]) == (
+        [{"name": "Mobile Safari", "clicks": 1}],
+        [{"name": "iOS", "clicks": 1}],
+    )
+    async with app.app_context():  # only the families are kept, never the User-Agent itself
+        stored = await get_db().fetch_all(sa.select(store.clicks.c.browser, store.clicks.c.os, store.clicks.c.is_bot))
+    assert ("Chrome", "Windows", False) in [(row.browser, row.os, bool(row.is_bot)) for row in stored]
+    assert all(row.browser is None and row.os is None for row in stored if row.is_bot)
+
+
 # --- list, search, edit, delete -----------------------------------------------------------
 
 
@@ -353,6 +392,9 @@ async def test_page_create_show_edit_disable_delete(logged_in):
     assert '<code id="short-url">http://localhost/s/page-link</code>' in page
     assert '<strong id="clicks-total">1</strong>' in page
     assert "<td>mail.example</td><td>1</td>" in page
+    browsers = page.split('<table class="links-counts" id="browsers"', 1)[1].split("</table>", 1)[0]
+    systems = page.split('<table class="links-counts" id="systems"', 1)[1].split("</table>", 1)[0]
+    assert "<tr><td>Chrome</td><td>1</td></tr>" in browsers and "<tr><td>Windows</td><td>1</td></tr>" in systems
     assert '<title id="chart-title">Clicks per day for /s/page-link, last 30 days (UTC)</title>' in page
     assert "<title>QR code for http://localhost/s/page-link</title>" in page
     assert 'hx-history="false"' in page

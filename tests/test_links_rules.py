@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from core.forms import ToolInputError
 from tools.links import rules
-from tools.links.images import clicks_chart, nice_max, qr_svg
+from tools.links.images import axis_ticks, clicks_chart, nice_max, qr_svg
 
 CHROME = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"
@@ -186,20 +186,80 @@ def test_chart_scale(value, top):
     assert nice_max(value) == top
 
 
+@pytest.mark.parametrize(
+    ("value", "ticks"),
+    [
+        (0, [0, 1]),
+        (1, [0, 1]),
+        (3, [0, 1, 2, 3]),
+        (5, [0, 1, 2, 3, 4, 5]),
+        (6, [0, 2, 4, 6]),
+        (7, [0, 2, 4, 6, 8]),
+        (11, [0, 5, 10, 15]),
+        (100, [0, 20, 40, 60, 80, 100]),
+        (101, [0, 50, 100, 150]),
+        (12345, [0, 5000, 10000, 15000]),
+    ],
+)
+def test_y_axis_ticks_are_round_and_fit_the_data(value, ticks):
+    assert axis_ticks(value) == ticks
+
+
 def test_chart_is_an_accessible_svg_without_style_attributes():
     per_day = [
         {"day": date(2026, 11, 27), "clicks": 5, "bots": 1},
         {"day": date(2026, 11, 28), "clicks": 10, "bots": 0},
     ]
     svg = clicks_chart(per_day, "Clicks <per> day")
-    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 176" role="img"')
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 480 204" role="img"')
     assert '<title id="chart-title">Clicks &lt;per&gt; day</title>' in svg
     assert "style=" not in svg and "<script" not in svg
-    # Plot height 120 px, y axis top 10: 5 clicks -> 60 px, 10 clicks -> 120 px.
+    # Plot height 158 units, y axis 0-10 in steps of 2: 5 clicks -> 79 units, 10 clicks -> 158.
     heights = re.findall(r'<rect [^>]*height="([0-9.]+)"', svg)
-    assert heights == ["60.0", "120.0"]
+    assert heights == ["79.0", "158.0"]
     assert "<title>2026-11-27: 5 clicks</title>" in svg
-    assert ">2026-11-27</text>" in svg and ">2026-11-28</text>" in svg
+    assert re.findall(r'class="tick-label"[^>]*>([^<]*)</text>', svg) == ["0", "2", "4", "6", "8", "10"]
+    assert re.findall(r'class="axis-label"[^>]*>([^<]*)</text>', svg) == ["28 Nov"]  # the last day is labelled
+
+
+def test_chart_labels_a_day_a_week_and_thousands_briefly():
+    first = date(2026, 11, 5)
+    per_day = [{"day": first + timedelta(days=i), "clicks": 400 * i, "bots": 0} for i in range(30)]
+    svg = clicks_chart(per_day, "Clicks")
+    assert re.findall(r'class="axis-label"[^>]*>([^<]*)</text>', svg) == [
+        "6 Nov",
+        "13 Nov",
+        "20 Nov",
+        "27 Nov",
+        "4 Dec",
+    ]
+    assert re.findall(r'class="tick-label"[^>]*>([^<]*)</text>', svg) == ["0", "5k", "10k", "15k"]  # max 11600
+    assert re.findall(r'class="tick-label" x="(\d+)"', svg) == ["46"] * 4  # right-aligned left of the plot
+    assert clicks_chart([], "Nothing yet").count("<text") == 2  # just 0 and 1 on the y axis
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "software"),
+    [
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
+            "Safari/537.36",
+            ("Chrome", "Windows"),
+        ),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+            "Version/17.5 Mobile/15E148 Safari/604.1",
+            ("Mobile Safari", "iOS"),
+        ),
+        ("Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0", ("Firefox", "Linux")),
+        ("curl/8.5.0", ("curl", None)),  # no operating system in the string
+        ("", (None, None)),
+        (None, (None, None)),
+        ("no browser says this", (None, None)),  # ua-parser's "Other" is stored as unknown
+    ],
+)
+def test_client_software_from_known_user_agents(user_agent, software):
+    assert rules.client_software(user_agent) == software
 
 
 def test_qr_svg_has_title_and_no_style():

@@ -124,9 +124,10 @@ def gfm_checkboxes(rendered: str) -> str:
     """The task list markup in the GFM spec's form: without the plugin's classes, checkbox attributes in order.
 
     mdit-py-plugins adds classes (contains-task-list, task-list-item...) and nh3 writes the attributes in its
-    own order and keeps checked="checked"; what the spec checks, the checkboxes and their state, is unchanged.
+    own order and keeps checked="checked"; each item is wrapped in a <label> that names its checkbox. What the
+    spec checks, the checkboxes and their state, is unchanged.
     """
-    without_classes = re.sub(r' class="[^"]*"', "", rendered)
+    without_classes = re.sub(r' class="[^"]*"|</?label>', "", rendered)
     return re.sub(
         r"<input[^>]*>",
         lambda m: '<input checked="" disabled="" type="checkbox">' if "checked" in m.group() else m.group(),
@@ -180,9 +181,9 @@ def test_gfm_task_list_example(number):
 
 def test_task_list_keeps_checked_disabled_checkbox():
     assert render_markdown("- [x] done\n") == (
-        '<ul class="contains-task-list">\n<li class="task-list-item"><input class="task-list-item-checkbox" '
-        'checked="checked" type="checkbox" disabled=""> done</li>\n</ul>\n'
-    )
+        '<ul class="contains-task-list">\n<li class="task-list-item"><label><input class="task-list-item-checkbox" '
+        'checked="checked" type="checkbox" disabled=""> done</label></li>\n</ul>\n'
+    )  # the <label> names the checkbox for screen readers
     assert render_markdown("- [x] done\n") == render_markdown("- [x] done\n")  # the same every time
 
 
@@ -300,8 +301,8 @@ async def test_api_render(tool_client):
     response = await tool_client.post("/api/markdown", json={"input": "# Hi\n\n- [x] done"})
     assert response.status_code == 200
     assert await response.get_json() == {
-        "html": '<h1>Hi</h1>\n<ul class="contains-task-list">\n<li class="task-list-item"><input '
-        'class="task-list-item-checkbox" checked="checked" type="checkbox" disabled=""> done</li>\n</ul>\n'
+        "html": '<h1>Hi</h1>\n<ul class="contains-task-list">\n<li class="task-list-item"><label><input '
+        'class="task-list-item-checkbox" checked="checked" type="checkbox" disabled=""> done</label></li>\n</ul>\n'
     }
 
 
@@ -357,7 +358,8 @@ async def test_page_shows_the_preview_and_the_escaped_source(tool_client):
     page = await response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<html" in page
-    assert '<article class="markdown-preview" id="markdown-preview"><p><strong>bold</strong> </p>\n</article>' in page
+    preview = '<article class="markdown-preview markdown-content" id="markdown-preview">'
+    assert preview + "<p><strong>bold</strong> </p>\n</article>" in page
     assert '<code id="markdown-html">&lt;p&gt;&lt;strong&gt;bold&lt;/strong&gt; &lt;/p&gt;\n</code>' in page
     assert 'data-copy-target="markdown-html"' in page
     assert "<script>alert" not in page and "alert(1)" not in page.split("</textarea>")[1]
@@ -387,7 +389,8 @@ async def test_get_with_query_reproduces_the_result(tool_client):
     response = await tool_client.get("/tools/markdown/?" + urlencode({"input": "*hi*"}))
     page = await response.get_data(as_text=True)
     assert response.status_code == 200
-    assert '<article class="markdown-preview" id="markdown-preview"><p><em>hi</em></p>\n</article>' in page
+    preview = '<article class="markdown-preview markdown-content" id="markdown-preview">'
+    assert preview + "<p><em>hi</em></p>\n</article>" in page
     assert share_link(page) == "/tools/markdown/?input=%2Ahi%2A"
 
 

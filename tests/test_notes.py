@@ -226,6 +226,36 @@ async def test_page_create_view_edit_delete(logged_in):
     assert (await client.get(f"/tools/notes/{note_id}")).status_code == 404
 
 
+TASKS = "- [ ] write tests\n- [x] read the spec\n"
+TASK_LIST = (
+    '<ul class="contains-task-list">\n'
+    '<li class="task-list-item"><label><input class="task-list-item-checkbox" type="checkbox" disabled="">'
+    " write tests</label></li>\n"
+    '<li class="task-list-item"><label><input class="task-list-item-checkbox" checked="checked" type="checkbox" '
+    'disabled=""> read the spec</label></li>\n'
+    "</ul>\n"
+)
+
+
+def test_task_lists_render_as_read_only_checkboxes():
+    assert render_markdown(TASKS) == TASK_LIST
+
+
+async def test_note_page_shows_task_lists_as_the_markdown_tool_does(logged_in):
+    created = await logged_in.post("/tools/notes/new", form={"title": "Todo", "body": TASKS})
+    shown = await (await logged_in.get(created.headers["Location"])).get_data(as_text=True)
+    assert f'<div class="note-body markdown-content">{TASK_LIST}</div>' in shown
+    assert shown.count("disabled") == 2  # no checkbox of a note can be ticked on the page
+    preview = await (await logged_in.post("/api/markdown", json={"input": TASKS})).get_json()
+    assert preview["html"] == TASK_LIST  # one renderer, one plugin set: the same HTML as the markdown tool
+    tool_page = await (await logged_in.post("/tools/markdown/", form={"input": TASKS})).get_data(as_text=True)
+    assert 'class="markdown-preview markdown-content"' in tool_page
+    stylesheet = "/static/css/markdown-content.css?v="
+    assert stylesheet in shown and stylesheet in tool_page  # and the same rules: no bullets, checkbox then text
+    rules = await (await logged_in.get("/static/css/markdown-content.css")).get_data(as_text=True)
+    assert ".markdown-content .task-list-item { list-style: none; }" in rules
+
+
 async def test_page_stale_edit_keeps_the_users_text(logged_in):
     client = logged_in
     location = (await client.post("/tools/notes/new", form={"title": "Doc", "body": "original"})).headers["Location"]

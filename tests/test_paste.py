@@ -151,6 +151,63 @@ async def test_ids_are_unique_and_random(client, owner):
     assert len(ids) == 20 and all(ID.match(i) for i in ids)
 
 
+@pytest.mark.parametrize(
+    ("content", "language"),
+    [
+        ("KEY=value", "text"),  # Pygments' guess_lexer calls this scdoc
+        ("KEY=value\nOTHER=thing\n", "text"),
+        ("hello world", "text"),
+        ("x = 1\n", "text"),  # valid Python, but nothing says it is Python rather than a config line
+        (PY, "python"),  # guess_lexer: "teratermmacro"
+        ("import os\n\nprint(os.getcwd())\n", "python"),
+        ('{"name": "mytools", "tags": ["a", "b"], "n": 1}', "json"),  # guess_lexer: plain text
+        ("[1, 2, 3]\n", "json"),
+        ('{"cut": "short', "text"),
+        ("#!/bin/sh\nset -e\necho hello\n", "bash"),
+        ("[server]\nport = 8080\n", "ini"),
+        ("--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n", "diff"),
+        ("# Title\n\nSome *text*.\n", "text"),  # never guessed as Markdown: that would render it
+    ],
+)
+def test_detection_names_a_language_only_when_confident(content, language):
+    assert detect_language(content) == language
+
+
+def test_detection_of_a_long_python_file_reads_whole_statements():
+    block = "def f(a):\n    return (a +\n        1)\n\n"  # a cut inside the parentheses is no Python
+    assert detect_language(block * 600) == "python"
+
+
+async def test_auto_detection_through_the_api(client, owner):
+    assert (await create(client, owner, content="KEY=value"))["language"] == "text"
+    assert (await create(client, owner, content='{"a": 1}'))["language"] == "json"
+
+
+def form_values(page: str) -> tuple[str, str, str]:
+    """The create form's text, title and selected language, as the page shows them."""
+    form = page.split('<form id="paste-form"', 1)[1].split("</form>", 1)[0]
+    text = re.search(r"<textarea id=\"content\"[^>]*>\n(.*?)</textarea>", form, re.S).group(1)
+    title = re.search(r'<input id="title" [^>]*value="([^"]*)"', form).group(1)
+    language = re.search(r'<option value="([^"]*)" selected>', form).group(1)
+    return text, title, language
+
+
+async def test_the_form_is_empty_again_after_a_paste_is_made(anon_app):
+    client = anon_app.test_client()
+    fields = {"content": "secret notes", "title": "Mine", "language": "python", "expires": "1h"}
+    page = await (await client.post("/tools/paste/", form=fields)).get_data(as_text=True)  # no JavaScript
+    assert form_values(page) == ("", "", "auto")
+    assert 'id="paste-url"' in page
+    fragment = await (await client.post("/tools/paste/", form=fields, headers={"HX-Request": "true"})).get_data(
+        as_text=True
+    )
+    assert '<form id="paste-form" method="post"' in fragment and 'hx-swap-oob="true">' in fragment
+    assert form_values(fragment) == ("", "", "auto")
+    refused = await client.post("/tools/paste/", form={**fields, "expires": "2y"}, headers={"HX-Request": "true"})
+    assert refused.status_code == 422
+    assert 'id="paste-form"' not in await refused.get_data(as_text=True)  # a refused paste keeps what was typed
+
+
 async def test_auto_detects_the_language(client, owner):
     paste = await create(client, owner, content='#!/usr/bin/env python3\nprint("hi")\n')
     assert paste["language"] == "python"
@@ -182,7 +239,8 @@ async def test_page_highlights_with_linkable_lines(client, owner):
 async def test_markdown_paste_is_rendered_sanitized(client, owner):
     paste = await create(client, owner, content="# Title\n\n**bold** <b>raw</b>", language="markdown")
     page = await (await client.get(f"/p/{paste['id']}")).get_data(as_text=True)
-    assert '<div class="paste-markdown"><h1>Title</h1>\n<p><strong>bold</strong> &lt;b&gt;raw&lt;/b&gt;</p>' in page
+    shown = '<div class="paste-markdown markdown-content"><h1>Title</h1>\n'
+    assert shown + "<p><strong>bold</strong> &lt;b&gt;raw&lt;/b&gt;</p>" in page
 
 
 async def test_missing_paste_is_404(client):

@@ -209,6 +209,25 @@
   }
   showStars();
 
+  // --- Login: a visitor's stars go with the login form (core/favorites.py merges them into the owner's);
+  // on the page the login leads to, the browser forgets the stars it sent. A failed login leads back here.
+  var SENT = "mytools.favorites.sent", visitorField = document.querySelector("input[data-visitor-favorites]");
+  if (visitorField && !owner) {
+    visitorField.form.addEventListener("submit", function () {
+      visitorField.value = readList(FAVORITES).join(" ");
+      try { sessionStorage.setItem(SENT, visitorField.value); } catch (e) { /* storage blocked */ }
+    });
+  } else {
+    try {
+      var sent = sessionStorage.getItem(SENT);
+      sessionStorage.removeItem(SENT);
+      if (sent !== null && owner) {
+        var kept = readList(FAVORITES).filter(function (s) { return sent.split(" ").indexOf(s) === -1; });
+        if (kept.length) writeList(FAVORITES, kept); else localStorage.removeItem(FAVORITES);
+      }
+    } catch (e) { /* storage blocked */ }
+  }
+
   // --- Home page: filter the cards as you type (the form still works as a plain GET) ------------
   document.addEventListener("input", function (event) {
     var box = event.target.closest("[data-filter-tools]");

@@ -11,6 +11,7 @@ from tools.jwt.decode import claim_times, pretty_json, split_token
 from tools.jwt.verify import verify_signature
 
 KeyEncoding = Literal["text", "base64url"]
+SummaryState = Literal["success", "warning", "danger", "info"]
 
 
 class ClaimTimeOut(BaseModel):
@@ -33,6 +34,30 @@ class JwtOutput(BaseModel):
     verification: str = Field(description="What the signature check found, in words.")
     times: list[ClaimTimeOut] = Field(description="exp, nbf and iat as UTC dates, relative to now.")
     notes: list[str] = Field(description="Warnings, e.g. a key shorter than the algorithm requires.")
+    summary: str = Field(
+        description='Signature and time in one line: "Signature verified (HS256), but the token expired 3 days ago."'
+    )
+    summary_state: SummaryState = Field(
+        description="success: verified and in its validity window; warning: expired or not yet valid (even with a "
+        "good signature), or a time claim that cannot be read; danger: the signature does not match; info: "
+        "nothing was checked and no time claim argues against it."
+    )
+
+
+def summarise(verified: bool | None, verification: str, times: list[ClaimTimeOut]) -> tuple[str, SummaryState]:
+    """One line and its state: a token outside its exp/nbf window is never a success, however good its signature."""
+    problems = [
+        f"the token {t.text}" if t.status == "expired" else f"the token is {t.text}"
+        for t in times
+        if t.status in ("expired", "not_yet_valid")
+    ]
+    problems += [f"its {t.claim} is not a usable date" for t in times if t.status == "invalid" and t.claim != "iat"]
+    if not problems:
+        return verification, "success" if verified else ("danger" if verified is False else "info")
+    said = " and ".join(problems)
+    if verified:
+        return f"{verification.removesuffix('.')}, but {said}.", "warning"
+    return f"{verification} {said[0].upper()}{said[1:]}.", "danger" if verified is False else "warning"
 
 
 def inspect_token(text: str, key: str, key_encoding: KeyEncoding, now: datetime) -> JwtOutput:
@@ -40,6 +65,8 @@ def inspect_token(text: str, key: str, key_encoding: KeyEncoding, now: datetime)
     token = split_token(text)
     verification = verify_signature(token, key, key_encoding)
     alg = token.header.get("alg")
+    times = [ClaimTimeOut(**t._asdict()) for t in claim_times(token.payload, now)]
+    summary, summary_state = summarise(verification.verified, verification.message, times)
     return JwtOutput(
         header=token.header,
         payload=token.payload,
@@ -50,6 +77,8 @@ def inspect_token(text: str, key: str, key_encoding: KeyEncoding, now: datetime)
         signature_bytes=len(token.signature),
         verified=verification.verified,
         verification=verification.message,
-        times=[ClaimTimeOut(**t._asdict()) for t in claim_times(token.payload, now)],
+        times=times,
         notes=list(verification.notes),
+        summary=summary,
+        summary_state=summary_state,
     )

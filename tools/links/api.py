@@ -56,7 +56,7 @@ async def api_create(data: LinkInput):
 @owner_api
 @validate_response(LinkDetail)
 async def api_get(code: str):
-    """One link: target, settings and click statistics (total, per day, top referrers, bots apart)."""
+    """One link: target, settings and click statistics (total, per day, top referrers, browsers, OS; bots apart)."""
     link = await store.get_link(g.user_id, code)
     if link is None:
         return api_error(NOT_FOUND, status=404)

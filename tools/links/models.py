@@ -95,11 +95,21 @@ class Referrer(BaseModel):
     clicks: int
 
 
+class SoftwareClicks(BaseModel):
+    name: str | None = Field(
+        description='The browser ("Chrome", "Mobile Safari") or OS ("Windows", "iOS") family, '
+        "as ua-parser names it; null when the User-Agent names none (or the click predates it)."
+    )
+    clicks: int
+
+
 class ClickStatistics(BaseModel):
     total: int = Field(description="Clicks by people.")
     bots: int = Field(description="Crawlers, link-preview fetchers and requests without a User-Agent.")
     per_day: list[DayClicks] = Field(description="The last 30 UTC days, oldest first.")
     top_referrers: list[Referrer] = Field(description="Up to 10 referrer hosts of people's clicks, most first.")
+    browsers: list[SoftwareClicks] = Field(description="People's clicks by browser (up to 10), most first.")
+    operating_systems: list[SoftwareClicks] = Field(description="People's clicks by OS (up to 10), most first.")
 
 
 class LinkDetail(LinkOut):

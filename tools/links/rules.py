@@ -30,6 +30,7 @@ PREVIEW_FETCHERS = re.compile(
     r"slackbot|slack-imgproxy|twitterbot|facebookexternalhit|discordbot|whatsapp|telegrambot|linkedinbot"
 )
 MAX_USER_AGENT = 512  # characters given to ua-parser
+MAX_SOFTWARE_NAME = 64  # a browser or OS family as stored with a click
 MAX_REFERRER_HOST = 255
 
 
@@ -122,3 +123,19 @@ def is_bot(user_agent: str | None) -> bool:
         return True
     device = ua_parser.parse_device(user_agent[:MAX_USER_AGENT])
     return device is not None and device.family == "Spider"
+
+
+def software_family(found) -> str | None:
+    """ua-parser's family name ("Chrome", "iOS"), or None when it found none ("Other" is its word for that)."""
+    if found is None or not found.family or found.family == "Other":
+        return None
+    return found.family[:MAX_SOFTWARE_NAME]
+
+
+def client_software(user_agent: str | None) -> tuple[str | None, str | None]:
+    """The browser and the operating system a User-Agent names, by ua-parser (uap-core's regexes): only the
+    families are kept ("Mobile Safari", "iOS"), never versions or the whole string."""
+    if not user_agent:
+        return None, None
+    text = user_agent[:MAX_USER_AGENT]
+    return software_family(ua_parser.parse_user_agent(text)), software_family(ua_parser.parse_os(text))

@@ -7,6 +7,10 @@ queries over those rows. The one exception is a link with a maximum visit count:
 visit is claimed with an atomic `UPDATE … SET visits = visits + 1 WHERE visits < max_visits`,
 which must lock the row briefly so that the limit is never exceeded.
 
+A person's click keeps the browser and OS families its User-Agent names (parsed at the redirect, cached by
+ua-parser); the User-Agent itself is never stored: a full string helps fingerprint a visitor, and the
+statistics need only the families, counted with GROUP BY like the referrers.
+
 The redirect's queries are prepared once (core.prepared): on PostgreSQL the lookup and the click's
 INSERT are one statement (a data-modifying CTE), on SQLite two. A visit-limited link is claimed first,
 and its click is recorded after the claim succeeded.
@@ -54,6 +58,8 @@ clicks = sa.Table(
     sa.Column("clicked_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("referrer_host", sa.String(rules.MAX_REFERRER_HOST), nullable=True),
     sa.Column("is_bot", sa.Boolean, nullable=False),
+    sa.Column("browser", sa.String(rules.MAX_SOFTWARE_NAME), nullable=True),  # "Chrome"; null: unknown, or a bot
+    sa.Column("os", sa.String(rules.MAX_SOFTWARE_NAME), nullable=True),  # "Windows"
     sa.Index("ix_clicks_link_id_clicked_at", "link_id", "clicked_at"),
 )
 
@@ -82,6 +88,7 @@ MAX_ATTEMPTS = 8
 LIST_LIMIT = 200
 CHART_DAYS = 30
 TOP_REFERRERS = 10
+TOP_SOFTWARE = 10  # browsers, and operating systems, listed in the statistics
 
 
 class AliasTaken(Exception):
@@ -207,7 +214,8 @@ def last_days(today: date, count: int) -> list[date]:
 
 
 async def click_statistics(link_id: int, today: date | None = None) -> dict:
-    """Totals (humans and bots apart), clicks per UTC day for CHART_DAYS days, and the top referrer hosts."""
+    """Totals (humans and bots apart), clicks per UTC day for CHART_DAYS days, and people's top referrer hosts,
+    browsers and operating systems."""
     db = get_db()
     today = today or datetime.now(UTC).date()
     days = last_days(today, CHART_DAYS)
@@ -229,20 +237,30 @@ async def click_statistics(link_id: int, today: date | None = None) -> dict:
     for row in per_day_rows:
         if row.day in per_day:
             per_day[row.day]["bots" if row.is_bot else "clicks"] += row.n
-    count = sa.func.count().label("n")
-    referrers = await db.fetch_all(
-        sa.select(clicks.c.referrer_host, count)
-        .where(of_link, clicks.c.is_bot == sa.false())
-        .group_by(clicks.c.referrer_host)
-        .order_by(count.desc(), sa.func.coalesce(clicks.c.referrer_host, ""))
-        .limit(TOP_REFERRERS)
-    )
+    referrers = await top_counts(clicks.c.referrer_host, of_link, TOP_REFERRERS)
+    browsers = await top_counts(clicks.c.browser, of_link, TOP_SOFTWARE)
+    systems = await top_counts(clicks.c.os, of_link, TOP_SOFTWARE)
     return {
         "total": totals.get(False, 0),
         "bots": totals.get(True, 0),
         "per_day": list(per_day.values()),
-        "top_referrers": [{"host": row.referrer_host, "clicks": row.n} for row in referrers],
+        "top_referrers": [{"host": value, "clicks": n} for value, n in referrers],
+        "browsers": [{"name": value, "clicks": n} for value, n in browsers],
+        "operating_systems": [{"name": value, "clicks": n} for value, n in systems],
     }
+
+
+async def top_counts(column: sa.Column, of_link: ColumnElement, limit: int) -> list[tuple[str | None, int]]:
+    """People's clicks per value of `column` (null included), most first, ties by name: (value, clicks)."""
+    count = sa.func.count().label("n")
+    rows = await get_db().fetch_all(
+        sa.select(column, count)
+        .where(of_link, clicks.c.is_bot == sa.false())
+        .group_by(column)
+        .order_by(count.desc(), sa.func.coalesce(column, ""))
+        .limit(limit)
+    )
+    return [(row[0], row.n) for row in rows]
 
 
 # --- the redirect: GET /s/<code> ----------------------------------------------------------
@@ -252,11 +270,18 @@ link_id_value = sa.bindparam("link_id", None, type_=sa.Integer)
 now_value = sa.bindparam("now", None, type_=sa.DateTime(timezone=True))
 referrer_value = sa.bindparam("referrer_host", None, type_=sa.String)
 bot_value = sa.bindparam("is_bot", None, type_=sa.Boolean)
+browser_value = sa.bindparam("browser", None, type_=sa.String)
+os_value = sa.bindparam("os", None, type_=sa.String)
 
 FIND = Prepared(sa.select(*REDIRECT_COLUMNS).where(links.c.code == code_value))
 RECORD_CLICK = Prepared(
     sa.insert(clicks).values(
-        link_id=link_id_value, clicked_at=now_value, referrer_host=referrer_value, is_bot=bot_value
+        link_id=link_id_value,
+        clicked_at=now_value,
+        referrer_host=referrer_value,
+        is_bot=bot_value,
+        browser=browser_value,
+        os=os_value,
     )
 )
 CLAIM_VISIT = Prepared(
@@ -271,12 +296,13 @@ VISITS_LEFT = Prepared(sa.select(links.c.id).where(links.c.id == link_id_value, 
 def find_and_count() -> Prepared:
     """PostgreSQL: the link's row, and (in the same statement) its click when it redirects without a limit."""
     link = sa.select(*REDIRECT_COLUMNS).where(links.c.code == code_value).cte("link")
-    redirects_unlimited = sa.select(link.c.id, now_value, referrer_value, bot_value).where(
+    redirects_unlimited = sa.select(link.c.id, now_value, referrer_value, bot_value, browser_value, os_value).where(
         sa.not_(link.c.disabled),
         sa.or_(link.c.expires_at.is_(None), link.c.expires_at > now_value),
         link.c.max_visits.is_(None),
     )
-    click = sa.insert(clicks).from_select(["link_id", "clicked_at", "referrer_host", "is_bot"], redirects_unlimited)
+    names = ["link_id", "clicked_at", "referrer_host", "is_bot", "browser", "os"]
+    click = sa.insert(clicks).from_select(names, redirects_unlimited)
     return Prepared(sa.select(link).add_cte(click.cte("click")))
 
 
@@ -296,6 +322,12 @@ def closed_reason(link: dict, now: datetime) -> str | None:
 class Click:
     referrer_host: str | None
     is_bot: bool
+    browser: str | None = None  # families only (rules.client_software); None for bots
+    os: str | None = None
+
+    def values(self) -> dict:
+        """The click's bind parameters of RECORD_CLICK and FIND_AND_COUNT."""
+        return {"referrer_host": self.referrer_host, "is_bot": self.is_bot, "browser": self.browser, "os": self.os}
 
 
 async def follow(code: str, now: datetime, click: Click | None) -> dict | None:
@@ -304,8 +336,7 @@ async def follow(code: str, now: datetime, click: Click | None) -> dict | None:
     if click is None:  # a HEAD request (link checkers): answered, never counted
         return row_dict(await db.fetch_one(FIND(code=code)))
     if is_postgres(db):
-        values = {"code": code, "now": now, "referrer_host": click.referrer_host, "is_bot": click.is_bot}
-        return row_dict(await db.fetch_one(FIND_AND_COUNT(**values)))
+        return row_dict(await db.fetch_one(FIND_AND_COUNT(code=code, now=now, **click.values())))
     link = row_dict(await db.fetch_one(FIND(code=code)))  # SQLite has no INSERT in a CTE: two statements
     if link is not None and link["max_visits"] is None and closed_reason(link, now) is None:
         await record_click(link["id"], now, click)
@@ -320,5 +351,4 @@ async def claim_visit(link_id: int, click: Click | None) -> bool:
 
 
 async def record_click(link_id: int, now: datetime, click: Click) -> None:
-    values = {"link_id": link_id, "now": now, "referrer_host": click.referrer_host, "is_bot": click.is_bot}
-    await get_db().execute(RECORD_CLICK(**values))
+    await get_db().execute(RECORD_CLICK(link_id=link_id, now=now, **click.values()))

@@ -156,15 +156,22 @@ async def gone(status: int, title: str, message: str):
     return body, status, NO_STORE
 
 
+def request_click() -> store.Click:
+    return click_of(request.headers.get("Referer"), request.headers.get("User-Agent"))
+
+
+def click_of(referer: str | None, agent: str | None) -> store.Click:
+    """The click a request makes: its referrer host, whether a bot made it, and a person's browser and OS."""
+    bot = rules.is_bot(agent)
+    browser, system = (None, None) if bot else rules.client_software(agent)
+    return store.Click(rules.referrer_host(referer), bot, browser, system)
+
+
 @bp.get("/s/<key:code>")
 async def follow(code: str):
     """Redirect to the link's target and count the click (bots and preview fetchers apart)."""
     now = datetime.now(UTC)
-    click = None  # a HEAD (link checkers) is answered but not counted
-    if request.method == "GET":
-        click = store.Click(
-            rules.referrer_host(request.headers.get("Referer")), rules.is_bot(request.headers.get("User-Agent"))
-        )
+    click = request_click() if request.method == "GET" else None  # a HEAD (link checkers) is not counted
     link = await store.follow(code.lower(), now, click) if len(code) <= rules.MAX_CODE else None
     if link is None:
         return await gone(404, "No such link", "There is no short link at this address. Check it for typos.")
@@ -200,8 +207,7 @@ async def follow_directly(code: str, headers: list[tuple[bytes, bytes]]) -> tupl
         elif name == b"user-agent" and user_agent is None:
             user_agent = value.decode("latin-1")
     now = datetime.now(UTC)
-    click = store.Click(rules.referrer_host(referer), rules.is_bot(user_agent))
-    link = await store.follow(code.lower(), now, click)
+    link = await store.follow(code.lower(), now, click_of(referer, user_agent))
     if link is None or link["max_visits"] is not None or store.closed_reason(link, now) is not None:
         return None
     status, answer = redirect_to(link)

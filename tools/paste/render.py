@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+import json
+import re
+
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name, guess_lexer
+from pygments.lexers import get_lexer_by_name
 from pygments.styles import get_style_by_name
 from pygments.util import ClassNotFound
 
@@ -47,7 +51,7 @@ COMMON_LANGUAGES = (
     ("xml", "XML"),
     ("yaml", "YAML"),
 )
-GUESS_SAMPLE = 10_000  # characters looked at by auto-detection (guess_lexer reads all it is given)
+GUESS_SAMPLE = 10_000  # characters the lexers look at in auto-detection (JSON is checked whole)
 # Measured here: Pygments highlights ~0.6 MB of Python per second and Markdown renders ~0.1 MB per second
 # (pathological input: "[" repeated). Above these sizes a paste is shown as plain text / highlighted source.
 HIGHLIGHT_LIMIT = 256 * 1024
@@ -72,13 +76,54 @@ def is_language(name: str) -> bool:
     return True
 
 
-def detect_language(content: str) -> str:
-    """Pygments' best guess from the start of the text; "text" when it has none."""
+# Auto-detection names only a language it is sure of: one on the page's list (never Markdown, which would be
+# rendered), whose Pygments lexer scores the text at least CONFIDENT (a shebang scores 1.0, an INI section 0.8,
+# <!DOCTYPE html> 0.5; a one-line `KEY=value` scores nothing anywhere). Pygments' own guess_lexer picks the best of
+# ~600 lexers however low the score, so it calls `KEY=value` scdoc and a Python function a Tera Term macro.
+CONFIDENT = 0.3
+DETECTABLE = tuple(name for name, _ in COMMON_LANGUAGES if name not in (AUTO, PLAIN, MARKDOWN, "json"))
+TOP_LEVEL_LINE = re.compile(r"\n(?=\S)")
+PYTHON_STATEMENTS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
+
+
+def is_json_document(text: str) -> bool:
+    """A JSON object or array (a bare number or string is just text)."""
+    if not text.lstrip().startswith(("{", "[")):
+        return False
     try:
-        lexer = guess_lexer(content[:GUESS_SAMPLE])
-    except ClassNotFound:
-        return PLAIN
-    return lexer.aliases[0] if lexer.aliases else PLAIN
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def top_level_prefix(text: str) -> str:
+    """The text up to its last line that starts at column 0: a cut sample that still ends between statements."""
+    if len(text) < GUESS_SAMPLE:
+        return text
+    starts = [match.start() for match in TOP_LEVEL_LINE.finditer(text)]
+    return text[: starts[-1]] if starts else text
+
+
+def is_python_module(text: str) -> bool:
+    """Python that compiles and defines or imports something (a lone `a = b` is valid Python and an INI line)."""
+    try:
+        tree = ast.parse(top_level_prefix(text))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return any(isinstance(node, PYTHON_STATEMENTS) for node in tree.body)
+
+
+def detect_language(content: str) -> str:
+    """The language of the text when it is clear (see CONFIDENT); "text" when it is not."""
+    sample = content[:GUESS_SAMPLE]
+    if is_json_document(content):  # the whole text: a JSON document cut short is not JSON
+        return "json"
+    scores = [(get_lexer_by_name(name).analyse_text(sample), name) for name in DETECTABLE]
+    score, best = max(scores, key=lambda pair: pair[0])
+    if score >= CONFIDENT:
+        return best
+    return "python" if is_python_module(sample) else PLAIN
 
 
 def language_label(name: str) -> str:

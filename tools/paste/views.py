@@ -82,7 +82,7 @@ async def index():
                 status = 201
             except PasteTooLarge as exc:
                 form, status = form._replace(errors={"content": str(exc)}), 413
-    if request.method == "GET":
+    if request.method == "GET" or created is not None:  # a new form, and an empty one once a paste is made
         form = form._replace(values={"language": AUTO, "expires": DEFAULT_EXPIRY})
     recent = await store.list_pastes(user_id) if user_id is not None else []
     response = await render_tool(
