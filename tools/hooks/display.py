@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import codecs
 import json
 import re
 import shlex
@@ -37,6 +38,7 @@ UNSAFE_IN_TERMINAL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u
 ANSI_C_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 HEXDUMP_LIMIT = 4096  # bytes shown as hex on the page; the API and base64 view carry everything stored
 FORM_VALUE_LIMIT = 2000  # characters of a multipart text field shown in the table
+PREVIEW_CHARS = 80  # characters of a body shown in the request list
 
 
 def decode_text(raw: bytes) -> str:
@@ -66,6 +68,23 @@ def body_text(body: bytes) -> str | None:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         return None
+
+
+def body_preview(head: bytes, size: int, limit: int = PREVIEW_CHARS) -> str:
+    """A one-line look at a body from its first bytes: text with runs of whitespace as one space, cut with "…";
+    "(binary)" when it is not UTF-8 text, "" when empty."""
+    if not size:
+        return ""
+    try:
+        # Incremental: a character cut in half at the end of `head` is left out, not taken for binary.
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "(binary)"
+    if "\x00" in text:
+        return "(binary)"
+    text = " ".join(UNSAFE_IN_TERMINAL.sub(" ", text).split())
+    cut = len(text) > limit or len(head) < size
+    return text[:limit] + ("…" if cut else "")
 
 
 def pretty_json(text: str | None, content_type: str | None) -> str | None:
