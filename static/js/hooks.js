@@ -113,21 +113,29 @@
     var url = streamUrl();
     if (url && keyOf(url) !== sourceKey) connect();
     else if (url && !source) connect();
+    if (selectedId) markSelected();
     updateTitle();
   });
 
-  // --- the selected row -----------------------------------------------------------------------
-  document.addEventListener("click", function (event) {
-    var link = event.target.closest("#hooks-requests li[data-request-id] > a");
-    if (!link) return;
+  // --- the selected row (kept when a poll or the filter redraws the list) ------------------------
+  var selectedId = null;
+  function markSelected() {
     Array.prototype.forEach.call(rows(), function (row) {
-      var chosen = row.contains(link);
+      var chosen = row.getAttribute("data-request-id") === selectedId;
       row.classList.toggle("hooks-selected", chosen);
       var anchor = row.querySelector("a");
       if (chosen) anchor.setAttribute("aria-current", "true");
       else anchor.removeAttribute("aria-current");
     });
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("#hooks-requests li[data-request-id] > a");
+    if (!link) return;
+    selectedId = link.parentNode.getAttribute("data-request-id");
+    markSelected();
   });
+  var initial = document.querySelector("#hooks-requests li.hooks-selected");
+  if (initial) selectedId = initial.getAttribute("data-request-id");
 
   seenUpTo = newestShown();
   connect();
