@@ -103,7 +103,8 @@ def test_heroku_url_used_unmodified_with_ssl_and_pool_keywords():
     database = make_database(settings.database)
     assert str(database.url) == HEROKU_URL
     assert database.options["ssl"] == "require"
-    assert (database.options["min_size"], database.options["max_size"]) == (1, 9)
+    # 2 workers × (8 + 1 listening connection) + 2 one-off = 20
+    assert (database.options["min_size"], database.options["max_size"]) == (1, 8)
     assert (
         sqlalchemy_url(settings.database)
         == "postgresql+asyncpg://user:pw@ec2-1-2-3-4.compute-1.amazonaws.com:5432/d8abc"

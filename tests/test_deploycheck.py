@@ -42,7 +42,7 @@ def test_a_good_heroku_setup_passes_every_check():
         "MYTOOLS_PROXY_HOPS": OK,
         "host names": OK,
     }
-    assert found["pool budget"][1] == "2 workers × pool max 9 + 2 one-off = 20 ≤ 20"
+    assert found["pool budget"][1] == "2 workers × (pool max 8 + 1 listener) + 2 one-off = 20 ≤ 20"
     assert found["DATABASE_SSL"][1] == "require for ec2-1-2-3-4.compute-1.amazonaws.com"
     assert "u:p" not in str(found)
 
