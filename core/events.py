@@ -77,6 +77,7 @@ class Broadcaster:
 
     def __init__(self) -> None:
         self.subscribers: dict[str, set[Subscription]] = {}
+        self.lock = asyncio.Lock()  # one listening connection, however many subscribe at once
 
     async def publish(self, channel: str, payload: str) -> None:
         await self.send(encode(channel, payload))
@@ -121,6 +122,17 @@ class Broadcaster:
 
     async def listen(self) -> None:
         """Make sure this process receives every message (opens the transport's connection on first use)."""
+        if self.listening():
+            return
+        async with self.lock:
+            if not self.listening():
+                await self.start_listening()
+
+    def listening(self) -> bool:
+        return True
+
+    async def start_listening(self) -> None:
+        pass
 
     async def close(self) -> None:
         self.end_all()
@@ -132,7 +144,10 @@ class UnavailableBroadcaster(Broadcaster):
     async def send(self, wire: str) -> None:
         pass
 
-    async def listen(self) -> None:
+    def listening(self) -> bool:
+        return False
+
+    async def start_listening(self) -> None:
         raise Unavailable("live updates need REDIS_URL when DATABASE_PGBOUNCER is on (LISTEN needs a session)")
 
 
@@ -145,18 +160,15 @@ class PostgresBroadcaster(Broadcaster):
         self.database = database
         self.settings = settings
         self.connection = None
-        self.lock = asyncio.Lock()
 
     async def send(self, wire: str) -> None:
         await self.database.execute(sa.select(sa.func.pg_notify(WIRE_CHANNEL, wire)))
 
-    async def listen(self) -> None:
-        if self.connection is not None and not self.connection.is_closed():
-            return
-        async with self.lock:
-            if self.connection is not None and not self.connection.is_closed():
-                return
-            self.connection = await self.connect()
+    def listening(self) -> bool:
+        return self.connection is not None and not self.connection.is_closed()
+
+    async def start_listening(self) -> None:
+        self.connection = await self.connect()
 
     async def connect(self):
         import asyncpg
@@ -196,9 +208,7 @@ class RedisBroadcaster(Broadcaster):
         super().__init__()
         self.url = url
         self.publisher = None
-        self.pubsub = None
         self.reader: asyncio.Task | None = None
-        self.lock = asyncio.Lock()
 
     def client(self):
         from redis.asyncio import BlockingConnectionPool, Redis
@@ -213,17 +223,14 @@ class RedisBroadcaster(Broadcaster):
             self.publisher = self.client()
         await self.publisher.publish(WIRE_CHANNEL, wire)
 
-    async def listen(self) -> None:
-        if self.reader is not None and not self.reader.done():
-            return
-        async with self.lock:
-            if self.reader is not None and not self.reader.done():
-                return
-            subscriber = self.client()
-            pubsub = subscriber.pubsub(ignore_subscribe_messages=True)
-            await pubsub.subscribe(WIRE_CHANNEL)
-            self.pubsub = pubsub
-            self.reader = asyncio.create_task(self.read(subscriber, pubsub), name="mytools-events-redis")
+    def listening(self) -> bool:
+        return self.reader is not None and not self.reader.done()
+
+    async def start_listening(self) -> None:
+        subscriber = self.client()
+        pubsub = subscriber.pubsub(ignore_subscribe_messages=True)
+        await pubsub.subscribe(WIRE_CHANNEL)
+        self.reader = asyncio.create_task(self.read(subscriber, pubsub), name="mytools-events-redis")
 
     async def read(self, subscriber, pubsub) -> None:
         from redis.exceptions import ConnectionError, TimeoutError

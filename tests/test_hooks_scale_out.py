@@ -10,24 +10,14 @@ import signal
 import time
 from contextlib import ExitStack
 
-import asyncpg
 import httpx
 import pytest
-from serverutil import (
-    free_port,
-    fresh_database,
-    python_module,
-    require_postgres,
-    running,
-    server_env,
-    wait_for_status,
-    with_database,
-)
+import serverutil
 
 from core.config import load_database_settings
-from core.events import LISTEN_APPLICATION_NAME
 from core.migrate import upgrade_to_head
 from tests.ratelimitutil import redis_url
+from tests.test_events import listener_connections
 from tests.test_scale_out import create_owner
 
 pytestmark = pytest.mark.slow
@@ -38,26 +28,26 @@ GRACEFUL_TIMEOUT = 20  # as in the Procfile: a stream that held the worker would
 
 def hypercorn(port: int) -> list[str]:
     return [
-        *python_module("hypercorn"), "app:app", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+        *serverutil.python_module("hypercorn"), "app:app", "--bind", f"127.0.0.1:{port}", "--workers", "1",
         "--graceful-timeout", str(GRACEFUL_TIMEOUT),
     ]  # fmt: skip
 
 
 def two_servers(extra: dict[str, str]):
     """A fresh database with an owner, served by two single-worker servers; yields (a, b, servers, headers, url)."""
-    with fresh_database() as database, ExitStack() as stack:
-        url = with_database(require_postgres(), database)
+    with serverutil.fresh_database() as database, ExitStack() as stack:
+        url = serverutil.with_database(serverutil.require_postgres(), database)
         upgrade_to_head(load_database_settings({"DATABASE_URL": url}))
-        env = server_env(
+        env = serverutil.server_env(
             DATABASE_URL=url, SECRET_KEY=secrets.token_hex(32), DATABASE_POOL_MAX="3",
             LIVE_HEARTBEAT_SECONDS="0.5", HOOKS_CAPTURES_PER_MINUTE="1000", **extra,
         )  # fmt: skip
-        ports = [free_port(), free_port()]
-        servers = [stack.enter_context(running(hypercorn(port), env)) for port in ports]
+        ports = [serverutil.free_port(), serverutil.free_port()]
+        servers = [stack.enter_context(serverutil.running(hypercorn(port), env)) for port in ports]
         token = asyncio.run(create_owner(url))
         bases = [f"http://127.0.0.1:{port}" for port in ports]
         for server, base in zip(servers, bases, strict=True):
-            wait_for_status(server, f"{base}/healthz")
+            serverutil.wait_for_status(server, f"{base}/healthz")
         yield bases[0], bases[1], servers, {"Authorization": f"Bearer {token}"}, url
 
 
@@ -86,15 +76,6 @@ async def read_event(lines, name: str, timeout: float) -> dict[str, str]:
     return await asyncio.wait_for(next_event(), timeout)
 
 
-async def listeners(database_url: str) -> int:
-    conn = await asyncpg.connect(database_url)
-    try:
-        sql = "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()"
-        return await conn.fetchval(sql, LISTEN_APPLICATION_NAME)
-    finally:
-        await conn.close()
-
-
 async def capture_on_a_arrives_on_b(a: str, b: str, headers: dict, database_url: str) -> None:
     async with httpx.AsyncClient(headers=headers, timeout=10) as client:
         created = await client.post(f"{a}/api/hooks", json={"name": "across"})
@@ -119,7 +100,7 @@ async def capture_on_a_arrives_on_b(a: str, b: str, headers: dict, database_url:
             assert elapsed < WITHIN
             # The heartbeat keeps the connection busy (LIVE_HEARTBEAT_SECONDS=0.5 here; 20 by default).
             await read_event_comment(lines, ": ping", timeout=2)
-            return await listeners(database_url)
+            return await listener_connections(database_url)
 
 
 async def read_event_comment(lines, prefix: str, timeout: float = 5) -> None:
