@@ -322,6 +322,11 @@ async def test_deleting_the_bin_ends_its_stream(logged_in, owner):
         assert (await logged_in.post(f"/tools/hooks/{hook['id']}/delete")).status_code == 302
         await live.read_until("event: gone\ndata: This bin no longer exists")
     assert (await logged_in.get(f"/tools/hooks/{hook['id']}/events")).status_code == 404
+    by_api = await new_bin(logged_in, owner)
+    async with stream(logged_in, f"/tools/hooks/{by_api['id']}/events") as live:
+        await live.read_until("retry: ")
+        assert (await logged_in.delete(f"/api/hooks/{by_api['id']}", headers=auth(owner))).status_code == 204
+        await live.read_until("event: gone\n")
 
 
 async def test_shutdown_ends_open_streams_at_once(app, logged_in, owner):

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from core import events
 from core.db import escape_like, get_db, is_postgres, metadata, owner_id_column, row_dict, utc
+
+log = logging.getLogger("mytools.hooks")
 
 hook_bins = sa.Table(
     "hook_bins",
@@ -264,3 +268,19 @@ async def newest_request_id(owner_id: int, bin_id: str) -> tuple[bool, int]:
     if row is None or utc(row.expires_at) <= now():
         return False, 0
     return True, row.newest or 0
+
+
+# --- live viewers -----------------------------------------------------------------------------
+
+
+def bin_channel(bin_id: str) -> str:
+    """The events channel of a bin: each new request's id, and "gone" when the bin is deleted."""
+    return f"hooks:{bin_id}"
+
+
+async def announce(bin_id: str, payload: str) -> None:
+    """Tell the bin's live viewers, on every process; a failure only costs them the push (they poll)."""
+    try:
+        await events.publish(bin_channel(bin_id), payload)
+    except Exception:  # noqa: BLE001 - what changed is stored; live viewers are a convenience
+        log.warning("could not announce an event of a bin", exc_info=True)

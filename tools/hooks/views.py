@@ -79,11 +79,6 @@ async def bins_context() -> dict:
     return {"bins": bins, "now": store.now(), "relative": relative}
 
 
-def bin_channel(bin_id: str) -> str:
-    """The events channel of a bin: each new request's id, and "gone" when the bin is deleted."""
-    return f"hooks:{bin_id}"
-
-
 def prefix_length(bin_id: str) -> int:
     return len(url_for("hooks.capture", bin_id=bin_id))
 
@@ -202,7 +197,7 @@ async def save_settings(bin_id: str):
 async def delete_bin(bin_id: str):
     if not await store.delete_bin(bin_id, g.user_id):
         raise NotFound()
-    await announce(bin_id, "gone")
+    await store.announce(bin_id, "gone")
     await flash("Bin deleted, with everything it captured.")
     return redirect(url_for("hooks.index"))
 
@@ -222,14 +217,6 @@ async def show_request(bin_id: str, request_id: int):
 # --- live: new requests pushed as Server-Sent Events ----------------------------------------
 
 
-async def announce(bin_id: str, payload: str) -> None:
-    """Tell the bin's live viewers, on every process; a failure only costs them the push (they poll)."""
-    try:
-        await events.publish(bin_channel(bin_id), payload)
-    except Exception:  # noqa: BLE001 - the capture is stored; live viewers are a convenience
-        log.warning("could not announce an event of a bin", exc_info=True)
-
-
 def stream_start(after: str) -> int:
     """Where a stream starts: after the newest request the page shows, or the last one sent before a reconnect."""
     candidates = [after, request.headers.get("Last-Event-ID", "")]
@@ -241,7 +228,7 @@ async def new_request_events(hook_bin: dict, request_filter: RequestFilter, afte
     keep = current_settings().hooks_max_requests
     where = store.request_filter(request_filter.method, request_filter.path, request_filter.q)
     context = row_context(bin_view(hook_bin), request_filter)
-    async with events.subscribe(bin_channel(hook_bin["id"])) as messages:
+    async with events.subscribe(store.bin_channel(hook_bin["id"])) as messages:
         payload = ""
         while payload != "gone":
             # After subscribing, so a request stored meanwhile is either read here or announced next.
@@ -326,7 +313,7 @@ async def capture(bin_id: str, rest: str = ""):
     request_id = await store.store_capture(
         bin_id, settings.hooks_max_requests, **captured_request(body, settings.hooks_max_body_bytes)
     )
-    await announce(bin_id, str(request_id))  # the id only: a viewer reads the (redacted) row itself
+    await store.announce(bin_id, str(request_id))  # the id only: a viewer reads the (redacted) row itself
     status = hook_bin["response_status"]
     answer = "" if request.method == "HEAD" or status in NO_BODY_STATUSES else hook_bin["response_body"]
     # The owner chooses the answer's type and body: nothing of it may run as script or style at this origin.
