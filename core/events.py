@@ -265,9 +265,9 @@ def make_broadcaster(settings: Settings, database) -> Broadcaster:
     process alone."""
     if settings.redis_url:
         return RedisBroadcaster(settings.redis_url)
-    if settings.database.pgbouncer:
-        return UnavailableBroadcaster()
     if not settings.database.is_sqlite:
+        if settings.database.pgbouncer:
+            return UnavailableBroadcaster()
         return PostgresBroadcaster(database, settings.database)
     return Broadcaster()
 

@@ -352,3 +352,17 @@ async def test_the_stream_shows_only_the_redacted_form_of_a_capture(app, logged_
         await live.read_until(r"event: request\n.*?\n\n")
     for secret in (cookies["QUART_AUTH"], cookies["session"], token, token[3:20]):
         assert secret not in live.text
+
+
+async def test_without_a_way_between_processes_the_stream_is_refused_and_the_page_polls(app, logged_in, owner):
+    """Behind PgBouncer without REDIS_URL nothing can LISTEN: a clear 503, and no stream place is kept."""
+    from core.events import UnavailableBroadcaster
+
+    hook = await new_bin(logged_in, owner)
+    app.extensions["mytools.events"] = UnavailableBroadcaster()
+    refused = await logged_in.get(f"/tools/hooks/{hook['id']}/events")
+    assert refused.status_code == 503 and refused.headers["Retry-After"] == "30"
+    assert "Live updates are unavailable on this server" in await refused.get_data(as_text=True)
+    assert app.extensions["mytools.streams"].open == 0
+    await logged_in.post(path_of(hook["capture_url"]), data=b"still captured")  # publishing is a no-op
+    assert len(await captured(logged_in, owner, hook["id"])) == 1
