@@ -233,9 +233,8 @@ async def new_request_events(hook_bin: dict, request_filter: RequestFilter, afte
         while payload != "gone":
             # After subscribing, so a request stored meanwhile is either read here or announced next.
             for captured in reversed(await store.list_requests(hook_bin["id"], keep, after=after, where=where)):
-                row = await render_template(
-                    "hooks/_request_row.html", r=request_summary(captured, prefix_length(hook_bin["id"])), **context
-                )
+                summary = request_summary(captured, prefix_length(hook_bin["id"]))
+                row = await render_template("hooks/_request_row.html", **{**context, "r": summary, "now": store.now()})
                 yield sse.event(row, "request", captured["id"])
                 after = captured["id"]
             payload = await anext(messages, "end")
