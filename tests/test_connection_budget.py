@@ -6,7 +6,7 @@ import asyncio
 import secrets
 import threading
 import time
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, contextmanager
 
 import asyncpg
 import httpx
@@ -114,8 +114,10 @@ async def fire(base_url: str, token: str, sampler_args: tuple[str, str]):
     return responses, sampler.samples
 
 
-@pytest.mark.slow
-def test_two_workers_stay_within_the_pool_budget():
+@contextmanager
+def two_worker_server(**settings: str):
+    """A fresh database with an owner, served by WORKERS workers with DATABASE_POOL_MAX=POOL_MAX; yields
+    (base URL, the owner's API token, (database URL, database name) for a ConnectionSampler)."""
     require_postgres()
     with fresh_database() as database:
         url = with_database(require_postgres(), database)
@@ -127,6 +129,7 @@ def test_two_workers_stay_within_the_pool_budget():
             MYTOOLS_ENV="production",
             MYTOOLS_ALLOWED_HOSTS="127.0.0.1",
             SECRET_KEY=secrets.token_hex(32),
+            **settings,
         )
         token = create_owner_token(env)
         args = [
@@ -135,9 +138,15 @@ def test_two_workers_stay_within_the_pool_budget():
         with running(args, env) as server:
             base_url = f"http://127.0.0.1:{port}"
             wait_for_status(server, f"{base_url}/healthz", timeout=60)
-            started = time.monotonic()
-            responses, samples = asyncio.run(fire(base_url, token, (url, database)))
-            seconds = time.monotonic() - started
+            yield base_url, token, (url, database)
+
+
+@pytest.mark.slow
+def test_two_workers_stay_within_the_pool_budget():
+    with two_worker_server() as (base_url, token, sampler_args):
+        started = time.monotonic()
+        responses, samples = asyncio.run(fire(base_url, token, sampler_args))
+        seconds = time.monotonic() - started
 
     statuses = sorted({r.status_code for r in responses})
     failures = [r.text for r in responses if r.status_code != 200]
@@ -194,23 +203,8 @@ async def watch_and_capture(base_url: str, token: str, sampler_args: tuple[str, 
 @pytest.mark.slow
 def test_live_streams_add_one_listening_connection_per_worker_at_most():
     """With live viewers on both workers, pools and listeners together stay within workers × (pool max + 1)."""
-    require_postgres()
-    with fresh_database() as database:
-        url = with_database(require_postgres(), database)
-        upgrade_to_head(load_database_settings({"DATABASE_URL": url}))
-        port = free_port()
-        env = server_env(
-            DATABASE_URL=url, DATABASE_POOL_MAX=str(POOL_MAX), MYTOOLS_ENV="production",
-            MYTOOLS_ALLOWED_HOSTS="127.0.0.1", SECRET_KEY=secrets.token_hex(32), HOOKS_CAPTURES_PER_MINUTE="10000",
-        )  # fmt: skip
-        token = create_owner_token(env)
-        args = [
-            *python_module("hypercorn"), "app:app", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
-        ]  # fmt: skip
-        with running(args, env) as server:
-            base_url = f"http://127.0.0.1:{port}"
-            wait_for_status(server, f"{base_url}/healthz", timeout=60)
-            captures, counts, totals, listeners = asyncio.run(watch_and_capture(base_url, token, (url, database)))
+    with two_worker_server(HOOKS_CAPTURES_PER_MINUTE="10000") as (base_url, token, sampler_args):
+        captures, counts, totals, listeners = asyncio.run(watch_and_capture(base_url, token, sampler_args))
 
     assert {c.status_code for c in captures} == {200}
     assert counts == [CAPTURES] * STREAMS  # every viewer saw every capture, whichever worker served it
