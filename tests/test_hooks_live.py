@@ -119,6 +119,20 @@ def test_filter_parsing_names_each_bad_field():
     assert parse_filter({"q": " ".join("w" * 11)}).errors == {"q": "At most 10 words."}
 
 
+def test_live_settings_are_checked():
+    from core.config import ConfigError, load_settings
+
+    defaults = load_settings({})
+    assert (defaults.live_max_streams, defaults.live_heartbeat_seconds) == (100, 20.0)
+    assert load_settings({"LIVE_HEARTBEAT_SECONDS": "0.5", "LIVE_MAX_STREAMS": "0"}).live_heartbeat_seconds == 0.5
+    with pytest.raises(ConfigError, match=r"between 0.05 and 50 \(Heroku closes at 55\), got 55"):
+        load_settings({"LIVE_HEARTBEAT_SECONDS": "55"})
+    with pytest.raises(ConfigError, match="LIVE_HEARTBEAT_SECONDS must be a number of seconds, got 'soon'"):
+        load_settings({"LIVE_HEARTBEAT_SECONDS": "soon"})
+    with pytest.raises(ConfigError, match="LIVE_MAX_STREAMS must be at least 0"):
+        load_settings({"LIVE_MAX_STREAMS": "-1"})
+
+
 def test_sse_event_format():
     assert event("<li>\n  a\r\n</li>", "request", 7) == b"id: 7\nevent: request\ndata: <li>\ndata:   a\ndata: </li>\n\n"
     assert event("plain") == b"data: plain\n\n"

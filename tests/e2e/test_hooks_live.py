@@ -83,7 +83,8 @@ def test_a_capture_appears_within_a_second_and_the_hidden_tab_counts_it(page):
     assert page.evaluate("window.cspViolations") == []
 
 
-def test_filter_and_select_without_a_reload(page):
+@pytest.mark.screenshot
+def test_filter_and_select_without_a_reload(page, screenshots):
     page.add_init_script(RECORD_CSP)
     log_in(page)
     hook = new_bin(page, "Filter bin")
@@ -112,6 +113,7 @@ def test_filter_and_select_without_a_reload(page):
     assert "r=" in page.url and "path=github" in page.url  # a link that works without JavaScript
     assert page.evaluate("document.documentElement.dataset.e2eMarker") == "still-here"
     assert page.evaluate("window.cspViolations") == []
+    page.screenshot(path=str(screenshots / "hooks.png"))
 
     page.reload()  # the pushed URL is the same view
     expect(page.locator("#hooks-detail #hooks-body")).to_have_text("ref=main")
