@@ -15,7 +15,9 @@ from core import account, apidocs, home, login
 from core.auth import SessionAuth, SessionUser
 from core.cli import install_cli
 from core.config import ConfigError, Settings, load_settings
+from core.db import get_app_database
 from core.errors import install_error_handlers
+from core.events import install_events
 from core.executor import install_executor
 from core.favorites import install_favorites
 from core.forms import FormLimitedRequest
@@ -31,6 +33,7 @@ from core.registry import current_tool, enabled_tool_categories, register_tools
 from core.render import SyncEnvironment, is_htmx
 from core.security import install_security
 from core.sessions import install_sessions
+from core.sse import install_streams
 from core.static import install_static
 from core.template_urls import install_url_cache
 from core.urls import install_converters
@@ -87,6 +90,8 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     install_executor(settings)
     install_sessions(app)
     install_database(app, settings)
+    install_events(app, settings, get_app_database(app))  # live pages (events between processes)
+    install_streams(app, settings)
     install_rate_limits(app, settings)
     auth = SessionAuth(app, user_class=SessionUser)  # the cookie names a login session that logout can end
     install_type_adapter_cache()

@@ -18,6 +18,8 @@ DEFAULT_SQLITE_PATH = PROJECT_ROOT / "instance" / "mytools.sqlite3"
 # Heroku Postgres Essential-0 allows 20 connections; one-off dynos (release, `heroku run`) need 2.
 DEFAULT_CONNECTION_LIMIT = 20
 RESERVED_CONNECTIONS = 2
+# Each worker also holds one connection of its own for LISTEN (core/events.py), opened on the first live viewer.
+LISTENER_CONNECTIONS = 1
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", ""}
 # Host names a development server (no DYNO, not MYTOOLS_ENV=production) answers to without configuration;
 # "localhost" is also what Quart's test client sends.
@@ -78,6 +80,9 @@ class Settings:
     login_failure_window_seconds: int = 15 * 60
     paste_anonymous_per_hour: int = 30
     hooks_captures_per_minute: int = 120
+    # Live pages (Server-Sent Events, core/sse.py): open streams per worker process, and the heartbeat.
+    live_max_streams: int = 100
+    live_heartbeat_seconds: float = 20.0
     # The bounded executor (core/executor.py): limits of one piece of work on user content.
     work_seconds: float = 5.0
     work_memory_bytes: int = 96 * 2**20
@@ -127,8 +132,9 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
 
 
 def default_pool_max(web_concurrency: int, limit: int = DEFAULT_CONNECTION_LIMIT) -> int:
-    """Largest pool such that workers × pool max + reserved one-off connections fit the limit."""
-    return max(1, min(10, (limit - RESERVED_CONNECTIONS) // max(1, web_concurrency)))
+    """Largest pool such that workers × (pool max + listener) + reserved one-off connections fit the limit."""
+    per_worker = (limit - RESERVED_CONNECTIONS) // max(1, web_concurrency)
+    return max(1, min(10, per_worker - LISTENER_CONNECTIONS))
 
 
 def _ssl_mode(env: Mapping[str, str], url: str) -> str:
@@ -176,6 +182,18 @@ def _secret_key(env: Mapping[str, str], production: bool) -> tuple[str, bool]:
     if key:
         return key, False
     return secrets.token_hex(32), True
+
+
+def _heartbeat(env: Mapping[str, str]) -> float:
+    """LIVE_HEARTBEAT_SECONDS: under the 55 s after which Heroku's router closes a silent connection."""
+    raw = env.get("LIVE_HEARTBEAT_SECONDS", "").strip() or "20"
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ConfigError(f"LIVE_HEARTBEAT_SECONDS must be a number of seconds, got {raw!r}") from None
+    if not 0.05 <= seconds <= 50:
+        raise ConfigError(f"LIVE_HEARTBEAT_SECONDS must be between 0.05 and 50 (Heroku closes at 55), got {raw}")
+    return seconds
 
 
 def _redis_url(env: Mapping[str, str]) -> str:
@@ -272,6 +290,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         login_failure_window_seconds=_int(env, "LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60, minimum=1),
         paste_anonymous_per_hour=_int(env, "PASTE_ANONYMOUS_PER_HOUR", 30, minimum=1),
         hooks_captures_per_minute=_int(env, "HOOKS_CAPTURES_PER_MINUTE", 120, minimum=1),
+        live_max_streams=_int(env, "LIVE_MAX_STREAMS", 100, minimum=0),
+        live_heartbeat_seconds=_heartbeat(env),
         work_seconds=_int(env, "WORK_TIME_LIMIT_MS", 5000, minimum=100) / 1000,
         work_memory_bytes=_int(env, "WORK_MEMORY_MB", 96, minimum=16) * 2**20,
         max_output_bytes=_int(env, "MAX_OUTPUT_BYTES", 16 * 2**20, minimum=1024),

@@ -137,6 +137,11 @@ def get_db() -> Database:
     return current_app.extensions[EXTENSION_KEY]
 
 
+def get_app_database(app) -> Database:
+    """The pool of `app` (for platform parts built before any request, such as core/events.py)."""
+    return app.extensions[EXTENSION_KEY]
+
+
 def is_postgres(database: Database | None = None) -> bool:
     """Whether the app's database (or `database`) is PostgreSQL; the only other kind is SQLite."""
     return (database or get_db()).url.dialect.startswith("postgres")

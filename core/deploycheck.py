@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from core.config import LOCAL_HOSTS, RESERVED_CONNECTIONS, Settings
+from core.config import LISTENER_CONNECTIONS, LOCAL_HOSTS, RESERVED_CONNECTIONS, Settings
 
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
 MIN_SECRET_LENGTH = 32
@@ -70,8 +70,11 @@ def check_pool_budget(settings: Settings, env: Mapping[str, str]) -> Check:
     db = settings.database
     if db.is_sqlite:
         return Check(OK, "pool budget", "SQLite has no connection limit")
-    used = settings.web_concurrency * db.pool_max + RESERVED_CONNECTIONS
-    sum_ = f"{settings.web_concurrency} workers × pool max {db.pool_max} + {RESERVED_CONNECTIONS} one-off = {used}"
+    used = settings.web_concurrency * (db.pool_max + LISTENER_CONNECTIONS) + RESERVED_CONNECTIONS
+    sum_ = (
+        f"{settings.web_concurrency} workers × (pool max {db.pool_max} + {LISTENER_CONNECTIONS} listener)"
+        f" + {RESERVED_CONNECTIONS} one-off = {used}"
+    )
     if used > db.connection_limit:
         return Check(FAIL, "pool budget", f"{sum_} > DATABASE_CONNECTION_LIMIT {db.connection_limit}")
     return Check(OK, "pool budget", f"{sum_} ≤ {db.connection_limit}")

@@ -58,15 +58,16 @@ def test_app_import_refuses_to_start_in_production_without_secret():
     assert len(lines) == 1 and "SECRET_KEY is missing" in lines[0]
 
 
-@pytest.mark.parametrize("workers, expected", [(1, 10), (2, 9), (3, 6), (4, 4), (9, 2), (18, 1), (40, 1)])
+@pytest.mark.parametrize("workers, expected", [(1, 10), (2, 8), (3, 5), (4, 3), (9, 1), (18, 1), (40, 1)])
 def test_default_pool_fits_twenty_connections(workers, expected):
+    """Each worker: its pool and one listening connection (core/events.py); 2 left for one-off dynos."""
     assert default_pool_max(workers) == expected
-    if workers <= 18:
-        assert workers * default_pool_max(workers) + 2 <= 20
+    if workers <= 9:
+        assert workers * (default_pool_max(workers) + 1) + 2 <= 20
 
 
 def test_pool_max_follows_web_concurrency():
-    assert load_settings({"WEB_CONCURRENCY": "3"}).database.pool_max == 6
+    assert load_settings({"WEB_CONCURRENCY": "3"}).database.pool_max == 5
     assert load_settings({"WEB_CONCURRENCY": "3", "DATABASE_POOL_MAX": "2"}).database.pool_max == 2
 
 
@@ -102,7 +103,8 @@ def test_heroku_url_used_unmodified_with_ssl_and_pool_keywords():
     database = make_database(settings.database)
     assert str(database.url) == HEROKU_URL
     assert database.options["ssl"] == "require"
-    assert (database.options["min_size"], database.options["max_size"]) == (1, 9)
+    # 2 workers × (8 + 1 listening connection) + 2 one-off = 20
+    assert (database.options["min_size"], database.options["max_size"]) == (1, 8)
     assert (
         sqlalchemy_url(settings.database)
         == "postgresql+asyncpg://user:pw@ec2-1-2-3-4.compute-1.amazonaws.com:5432/d8abc"

@@ -6,6 +6,7 @@ import asyncio
 import secrets
 import threading
 import time
+from contextlib import AsyncExitStack, contextmanager
 
 import asyncpg
 import httpx
@@ -30,6 +31,13 @@ POOL_MAX = 4
 REQUESTS = 200
 NOTE_TITLES = ["Groceries", "Ideas", "Reading list"]
 CONNECTIONS_SQL = "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'mytools'"
+# The pools and each worker's LISTEN connection (core/events.py), which the budget counts as one more per worker.
+ALL_CONNECTIONS_SQL = (
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name IN ('mytools', 'mytools-listen')"
+)
+LISTEN_SQL = "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'mytools-listen'"
+STREAMS = 8
+CAPTURES = 60
 
 
 def quart(*args: str) -> list[str]:
@@ -51,8 +59,8 @@ def create_owner_token(env: dict[str, str]) -> str:
 class ConnectionSampler:
     """Counts the app's connections every ~10 ms from its own thread, so client load cannot starve it."""
 
-    def __init__(self, url: str, database: str, every: float = 0.01):
-        self.url, self.database, self.every = url, database, every
+    def __init__(self, url: str, database: str, every: float = 0.01, sql: str = CONNECTIONS_SQL):
+        self.url, self.database, self.every, self.sql = url, database, every, sql
         self.samples: list[int] = []
         self.ready, self.stop = threading.Event(), threading.Event()
         self.error: BaseException | None = None
@@ -69,7 +77,7 @@ class ConnectionSampler:
         conn = await asyncpg.connect(self.url, timeout=10)
         try:
             while not self.stop.is_set():
-                self.samples.append(await conn.fetchval(CONNECTIONS_SQL, self.database))
+                self.samples.append(await conn.fetchval(self.sql, self.database))
                 self.ready.set()
                 await asyncio.sleep(self.every)
         finally:
@@ -106,8 +114,10 @@ async def fire(base_url: str, token: str, sampler_args: tuple[str, str]):
     return responses, sampler.samples
 
 
-@pytest.mark.slow
-def test_two_workers_stay_within_the_pool_budget():
+@contextmanager
+def two_worker_server(**settings: str):
+    """A fresh database with an owner, served by WORKERS workers with DATABASE_POOL_MAX=POOL_MAX; yields
+    (base URL, the owner's API token, (database URL, database name) for a ConnectionSampler)."""
     require_postgres()
     with fresh_database() as database:
         url = with_database(require_postgres(), database)
@@ -119,6 +129,7 @@ def test_two_workers_stay_within_the_pool_budget():
             MYTOOLS_ENV="production",
             MYTOOLS_ALLOWED_HOSTS="127.0.0.1",
             SECRET_KEY=secrets.token_hex(32),
+            **settings,
         )
         token = create_owner_token(env)
         args = [
@@ -127,9 +138,15 @@ def test_two_workers_stay_within_the_pool_budget():
         with running(args, env) as server:
             base_url = f"http://127.0.0.1:{port}"
             wait_for_status(server, f"{base_url}/healthz", timeout=60)
-            started = time.monotonic()
-            responses, samples = asyncio.run(fire(base_url, token, (url, database)))
-            seconds = time.monotonic() - started
+            yield base_url, token, (url, database)
+
+
+@pytest.mark.slow
+def test_two_workers_stay_within_the_pool_budget():
+    with two_worker_server() as (base_url, token, sampler_args):
+        started = time.monotonic()
+        responses, samples = asyncio.run(fire(base_url, token, sampler_args))
+        seconds = time.monotonic() - started
 
     statuses = sorted({r.status_code for r in responses})
     failures = [r.text for r in responses if r.status_code != 200]
@@ -145,3 +162,54 @@ def test_two_workers_stay_within_the_pool_budget():
     assert peak <= budget, report
     # The sampler does see the app's pools: each worker keeps at least one connection.
     assert peak >= WORKERS, report
+
+
+async def read_requests(response, wanted: int) -> int:
+    """Count `event: request` lines on an open SSE response until `wanted` have come."""
+    seen = 0
+    async for line in response.aiter_lines():
+        if line == "event: request":
+            seen += 1
+            if seen == wanted:
+                break
+    return seen
+
+
+async def watch_and_capture(base_url: str, token: str, sampler_args: tuple[str, str]):
+    """Live streams on both workers while captures pour in: every stream gets every capture."""
+    headers = {"Authorization": f"Bearer {token}"}
+    limits = httpx.Limits(max_connections=STREAMS + CAPTURES, max_keepalive_connections=0)
+    async with httpx.AsyncClient(base_url=base_url, headers=headers, limits=limits, timeout=30) as client:
+        hook = (await client.post("/api/hooks", json={})).json()
+        with (
+            ConnectionSampler(*sampler_args, sql=ALL_CONNECTIONS_SQL) as all_sampler,
+            ConnectionSampler(*sampler_args, sql=LISTEN_SQL) as listen_sampler,
+        ):
+            async with AsyncExitStack() as stack:
+                streams = [
+                    await stack.enter_async_context(client.stream("GET", f"/tools/hooks/{hook['id']}/events"))
+                    for _ in range(STREAMS)
+                ]
+                assert {s.status_code for s in streams} == {200}
+                readers = [asyncio.create_task(read_requests(s, CAPTURES)) for s in streams]
+                await asyncio.sleep(0.5)  # every stream subscribed
+                captures = await asyncio.gather(
+                    *(client.post(f"/hooks/{hook['id']}/load", content=b"x") for _ in range(CAPTURES))
+                )
+                counts = await asyncio.wait_for(asyncio.gather(*readers), 30)
+    return captures, counts, all_sampler.samples, listen_sampler.samples
+
+
+@pytest.mark.slow
+def test_live_streams_add_one_listening_connection_per_worker_at_most():
+    """With live viewers on both workers, pools and listeners together stay within workers × (pool max + 1)."""
+    with two_worker_server(HOOKS_CAPTURES_PER_MINUTE="10000") as (base_url, token, sampler_args):
+        captures, counts, totals, listeners = asyncio.run(watch_and_capture(base_url, token, sampler_args))
+
+    assert {c.status_code for c in captures} == {200}
+    assert counts == [CAPTURES] * STREAMS  # every viewer saw every capture, whichever worker served it
+    budget = WORKERS * (POOL_MAX + 1)
+    report = f"peak {max(totals)} connections with {max(listeners)} listening (budget {WORKERS} × ({POOL_MAX} + 1))"
+    print(f"\n{report}")
+    assert max(totals) <= budget, report
+    assert 1 <= max(listeners) <= WORKERS, report  # one per worker that serves a stream, however many streams

@@ -42,7 +42,7 @@ def test_a_good_heroku_setup_passes_every_check():
         "MYTOOLS_PROXY_HOPS": OK,
         "host names": OK,
     }
-    assert found["pool budget"][1] == "2 workers × pool max 9 + 2 one-off = 20 ≤ 20"
+    assert found["pool budget"][1] == "2 workers × (pool max 8 + 1 listener) + 2 one-off = 20 ≤ 20"
     assert found["DATABASE_SSL"][1] == "require for ec2-1-2-3-4.compute-1.amazonaws.com"
     assert "u:p" not in str(found)
 
@@ -84,19 +84,19 @@ def test_database_ssl():
 
 
 def test_pool_budget():
-    over = results(**{**HEROKU, "WEB_CONCURRENCY": "3", "DATABASE_POOL_MAX": "7"})["pool budget"]
-    assert over == (FAIL, "3 workers × pool max 7 + 2 one-off = 23 > DATABASE_CONNECTION_LIMIT 20")
-    exact = results(**{**HEROKU, "WEB_CONCURRENCY": "3", "DATABASE_POOL_MAX": "6"})["pool budget"]
-    assert exact == (OK, "3 workers × pool max 6 + 2 one-off = 20 ≤ 20")
+    over = results(**{**HEROKU, "WEB_CONCURRENCY": "3", "DATABASE_POOL_MAX": "6"})["pool budget"]
+    assert over == (FAIL, "3 workers × (pool max 6 + 1 listener) + 2 one-off = 23 > DATABASE_CONNECTION_LIMIT 20")
+    exact = results(**{**HEROKU, "WEB_CONCURRENCY": "3", "DATABASE_POOL_MAX": "5"})["pool budget"]
+    assert exact == (OK, "3 workers × (pool max 5 + 1 listener) + 2 one-off = 20 ≤ 20")
     bigger_plan = {**HEROKU, "WEB_CONCURRENCY": "3", "DATABASE_POOL_MAX": "7", "DATABASE_CONNECTION_LIMIT": "120"}
     assert status("pool budget", **bigger_plan) == OK
 
 
 def test_connection_limit_sets_the_default_pool():
     assert default_pool_max(4, 120) == 10  # capped at 10
-    assert default_pool_max(4, 20) == 4
-    assert load_settings({"WEB_CONCURRENCY": "4", "DATABASE_CONNECTION_LIMIT": "42"}).database.pool_max == 10
-    assert load_settings({"WEB_CONCURRENCY": "4", "DATABASE_CONNECTION_LIMIT": "14"}).database.pool_max == 3
+    assert default_pool_max(4, 20) == 3  # 4 × (3 + 1 listener) + 2 = 18
+    assert load_settings({"WEB_CONCURRENCY": "4", "DATABASE_CONNECTION_LIMIT": "46"}).database.pool_max == 10
+    assert load_settings({"WEB_CONCURRENCY": "4", "DATABASE_CONNECTION_LIMIT": "14"}).database.pool_max == 2
     assert load_settings({}).database.connection_limit == 20
 
 

@@ -110,4 +110,5 @@ async def api_delete(bin_id: str):
     """Delete a bin and everything it captured."""
     if not await store.delete_bin(bin_id, g.user_id):
         return api_error("No bin with this id.", status=404)
+    await store.announce(bin_id, "gone")
     return "", 204

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import base64
+import codecs
 import json
 from email.parser import BytesParser
 from email.policy import HTTP
 from urllib.parse import parse_qsl
 
-from core.curl import body_text
+from core.curl import UNSAFE_IN_TERMINAL, body_text
 from core.limits import join_capped
 
 HEXDUMP_LIMIT = 4096  # bytes shown as hex on the page; the API and base64 view carry everything stored
 FORM_VALUE_LIMIT = 2000  # characters of a multipart text field shown in the table
+PREVIEW_CHARS = 80  # characters of a body shown in the request list
 
 
 def decode_text(raw: bytes) -> str:
@@ -32,6 +34,23 @@ def header(headers: list[tuple[str, str]], name: str) -> str | None:
 
 def media_type(content_type: str | None) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def body_preview(head: bytes, size: int, limit: int = PREVIEW_CHARS) -> str:
+    """A one-line look at a body from its first bytes: text with runs of whitespace as one space, cut with "…";
+    "(binary)" when it is not UTF-8 text, "" when empty."""
+    if not size:
+        return ""
+    try:
+        # Incremental: a character cut in half at the end of `head` is left out, not taken for binary.
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "(binary)"
+    if "\x00" in text:
+        return "(binary)"
+    text = " ".join(UNSAFE_IN_TERMINAL.sub(" ", text).split())
+    cut = len(text) > limit or len(head) < size
+    return text[:limit] + ("…" if cut else "")
 
 
 def pretty_json(text: str | None, content_type: str | None) -> str | None:

@@ -3,6 +3,7 @@ and how a bin and a captured request are shown (pages and API alike)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import parse_qsl
 
@@ -18,6 +19,9 @@ from tools.hooks.answers import answer_note, served_answer
 # A header value: printable ASCII, no line breaks (so nothing can be smuggled into the response).
 CONTENT_TYPE_PATTERN = r"^[!-~][ -~]*$"
 MAX_RESPONSE_BODY = 64 * 1024
+CAPTURE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+FILTER_MAX_CHARS = 200
+FILTER_MAX_WORDS = 10
 
 
 class BinSettings(BaseModel):
@@ -132,4 +136,52 @@ def request_view(captured: dict) -> dict:
         "query_fields": parse_qsl(captured["query"], keep_blank_values=True),
         "body_view": display.body_view(captured["body"], captured["body_size"], content_type),
         "curl": curl_command(url, captured["method"], headers, captured["body"]),
+    }
+
+
+@dataclass(frozen=True)
+class RequestFilter:
+    """The request list's filter (`?method=&path=&q=` of the bin's page), with a message per invalid field."""
+
+    method: str = ""
+    path: str = ""
+    q: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.method or self.path or self.q)
+
+    def query_args(self) -> dict[str, str]:
+        """The filter as URL query arguments (only those set), for links that keep it."""
+        return {name: value for name in ("method", "path", "q") if (value := getattr(self, name))}
+
+
+def parse_filter(args) -> RequestFilter:
+    """Read the filter from query arguments; an invalid field is dropped from the query and named in `errors`."""
+    errors = {}
+    method = args.get("method", "").strip().upper()
+    if method and method not in CAPTURE_METHODS:
+        errors["method"] = f"Choose one of {', '.join(CAPTURE_METHODS)}."
+        method = ""
+    values = {}
+    for name in ("path", "q"):
+        value = args.get(name, "").strip()
+        if len(value) > FILTER_MAX_CHARS:
+            errors[name] = f"At most {FILTER_MAX_CHARS} characters."
+        elif any(ord(c) < 32 or ord(c) == 127 for c in value):
+            errors[name] = "Control characters cannot be searched for."
+        elif name == "q" and len(value.split()) > FILTER_MAX_WORDS:
+            errors[name] = f"At most {FILTER_MAX_WORDS} words."
+        else:
+            values[name] = value
+    return RequestFilter(method, values.get("path", ""), values.get("q", ""), errors)
+
+
+def request_summary(captured: dict, prefix_length: int) -> dict:
+    """A row of the request list: the path below the bin, and a short preview of the body."""
+    return {
+        **captured,
+        "sub_path": captured["path"][prefix_length:] or "/",
+        "preview": display.body_preview(captured.get("body_head", b""), captured["body_size"]),
     }

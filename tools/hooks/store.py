@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from core.db import get_db, metadata, owner_id_column, row_dict, utc
+from core import events
+from core.db import escape_like, get_db, is_postgres, metadata, owner_id_column, row_dict, utc
+
+log = logging.getLogger("mytools.hooks")
 
 hook_bins = sa.Table(
     "hook_bins",
@@ -52,6 +56,8 @@ SUMMARY_COLUMNS = (
     hook_requests.c.body_size,
     hook_requests.c.client_address,
     hook_requests.c.received_at,
+    # The body's first bytes, for the list's preview (display.body_preview).
+    sa.func.substr(hook_requests.c.body, 1, 160).label("body_head"),
 )
 DEFAULT_RESPONSE = {"response_status": 200, "response_content_type": "text/plain; charset=utf-8", "response_body": ""}
 
@@ -67,8 +73,9 @@ def as_dict(row) -> dict | None:
         return None
     if "headers" in item:
         item["headers"] = [tuple(pair) for pair in json.loads(item["headers"])]
-    if "body" in item:
-        item["body"] = bytes(item["body"])
+    for key in ("body", "body_head"):
+        if key in item:
+            item[key] = bytes(item[key] or b"")
     return item
 
 
@@ -176,8 +183,8 @@ async def count_capture(bin_id: str) -> dict | None:
     return as_dict(await get_db().fetch_one(query))
 
 
-async def store_capture(bin_id: str, keep: int, **captured) -> None:
-    """Insert a captured request, then drop all but the `keep` newest of the bin.
+async def store_capture(bin_id: str, keep: int, **captured) -> int:
+    """Insert a captured request, then drop all but the `keep` newest of the bin; returns the new request's id.
 
     Two autocommitted statements on purpose: each trim starts after its own insert is visible, so
     the last trim to run sees every insert and leaves exactly the newest `keep` rows. Putting both
@@ -185,7 +192,9 @@ async def store_capture(bin_id: str, keep: int, **captured) -> None:
     """
     db = get_db()
     values = {**captured, "headers": json.dumps(captured["headers"]), "received_at": now()}
-    await db.execute(sa.insert(hook_requests).values(bin_id=bin_id, **values))
+    request_id = await db.fetch_val(
+        sa.insert(hook_requests).values(bin_id=bin_id, **values).returning(hook_requests.c.id)
+    )
     newer_than_kept = (
         sa.select(hook_requests.c.id)
         .where(hook_requests.c.bin_id == bin_id)
@@ -198,14 +207,42 @@ async def store_capture(bin_id: str, keep: int, **captured) -> None:
     await db.execute(
         sa.delete(hook_requests).where(hook_requests.c.bin_id == bin_id, hook_requests.c.id <= newer_than_kept)
     )
+    return request_id
 
 
-async def list_requests(bin_id: str, limit: int, full: bool = False, after: int = 0) -> list[dict]:
-    """The bin's requests newer than id `after`, newest first (summaries, or every column with `full`)."""
+def contains_bytes(column: sa.ColumnElement, needle: bytes) -> sa.ColumnElement[bool]:
+    """`needle` occurs in the binary `column`, byte for byte (no wildcard: nothing to escape)."""
+    literal = sa.literal(needle, sa.LargeBinary)
+    if is_postgres():
+        return sa.func.position(literal.op("IN")(column)) > 0
+    return sa.func.instr(column, literal) > 0
+
+
+def request_filter(method: str = "", path: str = "", text: str = "") -> list[sa.ColumnElement[bool]]:
+    """Conditions of the list's filter: the method, a piece of the path (any case), and words that each appear
+    in the path, query or headers (any case) or in the body (as sent)."""
+    conditions = []
+    if method:
+        conditions.append(hook_requests.c.method == method)
+    if path:
+        conditions.append(hook_requests.c.path.ilike(f"%{escape_like(path)}%", escape="\\"))
+    for word in text.split():
+        pattern = f"%{escape_like(word)}%"
+        columns = (hook_requests.c.path, hook_requests.c.query, hook_requests.c.headers)
+        in_text = [column.ilike(pattern, escape="\\") for column in columns]
+        conditions.append(sa.or_(*in_text, contains_bytes(hook_requests.c.body, word.encode())))
+    return conditions
+
+
+async def list_requests(
+    bin_id: str, limit: int, full: bool = False, after: int = 0, where: list | tuple = ()
+) -> list[dict]:
+    """The bin's requests newer than id `after` (and matching `where`), newest first, at most `limit`
+    (summaries, or every column with `full`)."""
     columns = tuple(hook_requests.c) if full else SUMMARY_COLUMNS
     query = (
         sa.select(*columns)
-        .where(hook_requests.c.bin_id == bin_id, hook_requests.c.id > after)
+        .where(hook_requests.c.bin_id == bin_id, hook_requests.c.id > after, *where)
         .order_by(hook_requests.c.id.desc())
         .limit(limit)
     )
@@ -231,3 +268,19 @@ async def newest_request_id(owner_id: int, bin_id: str) -> tuple[bool, int]:
     if row is None or utc(row.expires_at) <= now():
         return False, 0
     return True, row.newest or 0
+
+
+# --- live viewers -----------------------------------------------------------------------------
+
+
+def bin_channel(bin_id: str) -> str:
+    """The events channel of a bin: each new request's id, and "gone" when the bin is deleted."""
+    return f"hooks:{bin_id}"
+
+
+async def announce(bin_id: str, payload: str) -> None:
+    """Tell the bin's live viewers, on every process; a failure only costs them the push (they poll)."""
+    try:
+        await events.publish(bin_channel(bin_id), payload)
+    except Exception:  # noqa: BLE001 - what changed is stored; live viewers are a convenience
+        log.warning("could not announce an event of a bin", exc_info=True)
