@@ -254,3 +254,23 @@ def test_axe_finds_nothing_serious_at_both_widths(browser, live_server, viewport
         assert serious == []
     finally:
         context.close()
+
+
+# --- screenshots for the README (./scripts/screenshots keeps them in docs/screenshots) -----------------
+
+
+@pytest.mark.screenshot
+@pytest.mark.parametrize(
+    ("name", "viewport", "path"),
+    [
+        ("desktop-json.png", WIDE, "/tools/json/"),
+        ("phone-home.png", PHONE, "/"),
+        ("phone-hash.png", PHONE, "/tools/hash/?input=abc"),
+    ],
+)
+def test_screenshots_at_desktop_and_phone_widths(browser, live_server, screenshots, name, viewport, path):
+    with browsing(browser, live_server, viewport) as page:
+        page.goto(path)
+        expect(page.locator("main h1, main h2").first).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        page.screenshot(path=str(screenshots / name))
