@@ -451,8 +451,9 @@ async def test_page_shows_the_picker_at_the_results_colour(tool_client):
     assert 'id="picker" name="picker" type="color" value="#663399"' in page
     assert 'name="picker_shown" value="#663399"' in page
     assert "/static/js/tools/color.js" in page
-    empty = await (await tool_client.get("/tools/color/")).get_data(as_text=True)
-    assert 'name="picker" type="color" value="#000000"' in empty
+    first = await (await tool_client.get("/tools/color/")).get_data(as_text=True)  # a first load: the example
+    shown = re.search(r'name="picker" type="color" value="(#[0-9a-f]{6})"', first).group(1)
+    assert f'name="picker_shown" value="{shown}"' in first and "Example —" in first
 
 
 async def test_page_without_javascript_takes_a_moved_picker(tool_client):
