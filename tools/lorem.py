@@ -162,6 +162,7 @@ TOOL = Tool(
             lorem,
             LoremOutput,
             primary="text",
+            primary_input=None,  # a generator: it takes no text
             summary="Generate lorem ipsum paragraphs, sentences or words; the same seed gives the same text.",
             context=page_context,
             example={"unit": "words", "count": 50, "seed": 42},  # a seed: the same text every time
