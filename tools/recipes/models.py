@@ -48,7 +48,7 @@ class RecipeEdit(BaseModel):
 class RecipeOut(BaseModel):
     slug: str
     name: str
-    steps: list[Step]
+    steps: list[dict[str, Any]] = Field(description="The steps, each with only what differs from the defaults.")
     public: bool
     url: str = Field(description="The recipe's page: where it is run (by anyone, when public).")
     api_url: str = Field(description="POST {\"input\": …} here to run it.")
