@@ -94,7 +94,8 @@ def parse_steps(raw: Any) -> list[Step]:
             problem = exc.errors()[0]
             where = ".".join(str(part) for part in problem.get("loc", ()))
             message = problem["msg"].removeprefix("Value error, ")
-            raise RecipeError(f"step {index + 1}: {where + ': ' if where else ''}{message}", step_field(index, where))
+            field = step_field(index, where)
+            raise RecipeError(f"step {index + 1}: {where + ': ' if where else ''}{message}", field) from None
     return steps
 
 
@@ -109,8 +110,10 @@ def prepare(steps: list[Step], tools) -> list[PreparedStep]:
     for index, step in enumerate(steps):
         found = known.get((step.tool, step.operation))
         if found is None:
-            raise RecipeError(unknown_step_message(step, known), step_field(index, "operation" if any(
-                slug == step.tool for slug, _ in known) else "tool"))
+            raise RecipeError(
+                unknown_step_message(step, known),
+                step_field(index, "operation" if any(slug == step.tool for slug, _ in known) else "tool"),
+            )
         tool, operation = found
         item = PreparedStep(index, step, tool, operation)
         check_options(item)

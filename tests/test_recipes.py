@@ -137,7 +137,8 @@ async def test_non_utf8_bytes_are_refused_where_they_appear(tool_client):
 
 
 def test_binary_values_are_described():
-    with pytest.raises(NotText, match=r"the output of step 2 is 2 bytes of binary data, not UTF-8 text \(byte 1 is 0xff"):
+    binary = r"the output of step 2 is 2 bytes of binary data, not UTF-8 text \(byte 1 is 0xff"
+    with pytest.raises(NotText, match=binary):
         as_text(b"\xff\x00", "the output of step 2")
     assert as_text("é".encode(), "x") == "é"
     with pytest.raises(NotText, match="is an object, not text"):

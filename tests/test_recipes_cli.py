@@ -36,9 +36,12 @@ async def test_saved_recipe_by_slug_prints_what_the_api_answers(sqlite_url):
             await create_user("owner", "correct horse battery")
             token = await create_token("owner")
         client = application.test_client()
-        body = {"name": "Decode", "steps": [URL_DECODE, BASE64_DECODE, JSON_PRETTY]}  # private: the CLI is the operator
+        # Private: the command line is the operator's, it runs any saved recipe.
+        body = {"name": "Decode", "steps": [URL_DECODE, BASE64_DECODE, JSON_PRETTY]}
         slug = (await (await client.post("/api/recipes", json=body, headers=auth(token))).get_json())["slug"]
-        api = await (await client.post(f"/api/recipes/{slug}/run", json={"input": ENCODED}, headers=auth(token))).get_json()
+        api = await (
+            await client.post(f"/api/recipes/{slug}/run", json={"input": ENCODED}, headers=auth(token))
+        ).get_json()
 
     done = recipe_cli(sqlite_url, slug, input=ENCODED)
     assert done.returncode == 0, done.stderr

@@ -44,11 +44,17 @@ async def test_the_builder_runs_a_posted_recipe_and_shows_each_output(client):
 
 
 async def test_add_remove_and_move_steps_without_javascript(client):
-    html = await (await client.post("/tools/recipes/", form=form_of(URL, PRETTY_STEP, action="add"))).get_data(as_text=True)
+    async def after(action: str) -> str:
+        response = await client.post("/tools/recipes/", form=form_of(URL, PRETTY_STEP, action=action))
+        return await response.get_data(as_text=True)
+
+    html = await after("add")
     assert html.count('class="recipe-step"') == 3
-    html = await (await client.post("/tools/recipes/", form=form_of(URL, PRETTY_STEP, action="up-1"))).get_data(as_text=True)
+    html = await after("up-1")
     assert [t for t in chosen_tools(html) if t in ("encode", "json")][:2] == ["json", "encode"]
-    html = await (await client.post("/tools/recipes/", form=form_of(URL, PRETTY_STEP, action="remove-0"))).get_data(as_text=True)
+    html = await after("down-0")
+    assert [t for t in chosen_tools(html) if t in ("encode", "json")][:2] == ["json", "encode"]
+    html = await after("remove-0")
     assert html.count('class="recipe-step"') == 1 and 'name="step0_o_indent"' in html
 
 

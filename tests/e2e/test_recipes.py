@@ -18,6 +18,10 @@ pytestmark = pytest.mark.e2e
 
 DOCUMENT = '{"b":[1,2],"a":"x"}'
 ENCODED = "eyJiIjpbMSwyXSwiYSI6IngifQ%3D%3D"  # base64 of DOCUMENT, then URL-encoded
+# A share link: input "aGk=", one step decoding Base64.
+SHARED = (
+    "/tools/recipes/?r=eyJpbnB1dCI6ImFHaz0iLCJzdGVwcyI6W3sidG9vbCI6ImVuY29kZSIsIm9wdGlvbnMiOnsibW9kZSI6ImRlY29kZSJ9fV19"
+)
 PRETTY = '{\n  "b": [\n    1,\n    2\n  ],\n  "a": "x"\n}'
 
 
@@ -71,7 +75,7 @@ def test_builder_fits_a_phone(browser, live_server):
     context = browser.new_context(base_url=live_server, viewport={"width": 360, "height": 740})
     page = context.new_page()
     try:
-        page.goto("/tools/recipes/?r=" + "eyJpbnB1dCI6ImFHaz0iLCJzdGVwcyI6W3sidG9vbCI6ImVuY29kZSIsIm9wdGlvbnMiOnsibW9kZSI6ImRlY29kZSJ9fV19")
+        page.goto(SHARED)
         expect(page.locator("#step0-output pre")).to_have_text("hi")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
     finally:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quart import current_app, g, jsonify, request
+from quart import current_app, g, jsonify
 from quart_schema import validate_request, validate_response
 
 from core.auth import current_user_id, owner_api

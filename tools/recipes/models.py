@@ -51,7 +51,7 @@ class RecipeOut(BaseModel):
     steps: list[dict[str, Any]] = Field(description="The steps, each with only what differs from the defaults.")
     public: bool
     url: str = Field(description="The recipe's page: where it is run (by anyone, when public).")
-    api_url: str = Field(description="POST {\"input\": …} here to run it.")
+    api_url: str = Field(description='POST {"input": …} here to run it.')
     created_at: datetime
     updated_at: datetime
 

@@ -94,9 +94,7 @@ async def live_outputs(state: builder.Builder):
     results, output, error = await run_shown(state.input, state.steps)
     code = builder.share_code(state)
     share = url_for("recipes.index", r=code) if code else None
-    body = await render_template(
-        "recipes/_outputs.html", results=results, output=output, error=error, share=share
-    )
+    body = await render_template("recipes/_outputs.html", results=results, output=output, error=error, share=share)
     response = await make_response(body)
     response.headers.update(NO_STORE)
     response.vary.add("HX-Request")
