@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from tests.serverutil import run_command
 
 from .conftest import log_in
+from .test_browser import run_axe
 
 pytestmark = pytest.mark.e2e
 
@@ -33,7 +34,7 @@ def post_json(url: str, body: dict) -> dict:
         return json.loads(response.read())
 
 
-def test_build_see_live_save_then_api_and_cli_agree(page, live_server, live_env):
+def test_build_see_live_save_then_api_and_cli_agree(page, browser, live_server, live_env):
     log_in(page)
     page.goto("/tools/recipes/")
     page.fill("#recipe-input", ENCODED)
@@ -69,6 +70,8 @@ def test_build_see_live_save_then_api_and_cli_agree(page, live_server, live_env)
     page.fill("#recipe-input", ENCODED)
     page.click("#main form button[type=submit]")
     expect(page.locator("pre[data-recipe-output]")).to_have_text(PRETTY)
+    serious = run_axe(browser, live_server, f"/tools/recipes/r/{slug}")  # the public page, as a visitor sees it
+    assert serious == [], [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
 
 
 def test_builder_fits_a_phone(browser, live_server):
@@ -80,3 +83,32 @@ def test_builder_fits_a_phone(browser, live_server):
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
     finally:
         context.close()
+
+
+def test_builder_without_javascript(browser, live_server):
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto("/tools/recipes/")
+        page.fill("#recipe-input", "aGk=")
+        page.select_option("#step0_o_mode", "decode")
+        page.click("#builder button[value=add]")  # a plain form submit: the page comes back with two steps
+        page.select_option("#step1_op", "hash")
+        page.click("#builder .recipe-step >> nth=1 >> button[value=refresh]")  # draws hash's options
+        page.check("#builder input[name=step1_o_algorithms][value=sha256]")
+        page.click("#builder button[value=run]")
+        expect(page.locator("#step0-output pre")).to_have_text("hi")
+        # SHA-256 of "hi"
+        expect(page.locator("#recipe-final pre")).to_contain_text(
+            "8f434346648f6b96df89dda901c5176b10a6d83961dd3c1ac88b59b2dc327aa4"
+        )
+        page.click("#builder button[value=up-1]")
+        expect(page.locator("#step0_op")).to_have_value("hash")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", [SHARED])
+def test_builder_with_results_passes_axe(browser, live_server, path):
+    serious = run_axe(browser, live_server, path)
+    assert serious == [], [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
