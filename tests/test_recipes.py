@@ -54,9 +54,6 @@ async def test_each_line_applies_the_step_to_every_line(tool_client):
     hashed = {"tool": "hash", "options": {"algorithms": ["sha256"]}, "each_line": True}
     status, body = await run(tool_client, "a\nb", [hashed])
     assert body["output"].splitlines() == [
-        "sha256  ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb",
-        "sha256  3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d",
-    ] or body["output"].splitlines() == [
         "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb",
         "3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d",
     ]

@@ -111,3 +111,20 @@ async def test_visitor_cannot_save(client):
     response = await client.post("/tools/recipes/", form=form_of(URL, name="x", action="save"))
     assert response.status_code == 401
     assert "Log in to save a recipe." in await response.get_data(as_text=True)
+
+
+async def test_every_example_link_runs_without_an_error(client):
+    page = await (await client.get("/tools/recipes/")).get_data(as_text=True)
+    nav = re.search(r'<nav aria-label="Recipe examples">(.*?)</nav>', page, re.S).group(1)
+    links = [unescape(href) for href in re.findall(r'<a href="([^"]+)">', nav)]
+    assert len(links) == 3
+    shown = []
+    for link in links:
+        html = await (await client.get(link)).get_data(as_text=True)
+        assert 'class="field-error"' not in html, link
+        shown.append(unescape(re.search(r"data-recipe-output>(.*?)</pre>", html, re.S).group(1)))
+    assert shown[0] == PRETTY
+    assert (
+        shown[1].splitlines()[0] == "8ed3f6ad685b959ead7022518e1af76cd816f8e8ec7ccdda1ed4018e8f2223f8"
+    )  # SHA-256 "alpha"
+    assert shown[2] == "aGVsbG9fd29ybGQKZm9vX2Jhcg=="  # base64 of "hello_world\nfoo_bar"

@@ -70,6 +70,14 @@ def test_build_see_live_save_then_api_and_cli_agree(page, browser, live_server, 
     page.fill("#recipe-input", ENCODED)
     page.click("#main form button[type=submit]")
     expect(page.locator("pre[data-recipe-output]")).to_have_text(PRETTY)
+
+    page.goto("/")  # the owner's recipes on the home page and in the palette
+    expect(page.locator(f"#main a[href='/tools/recipes/r/{slug}']")).to_have_text("Decode JSON")
+    page.keyboard.press("Control+k")
+    page.fill("#palette-input", "decode json")
+    expect(page.locator("#palette-list")).to_contain_text("Decode JSON")
+    page.keyboard.press("Escape")
+
     serious = run_axe(browser, live_server, f"/tools/recipes/r/{slug}")  # the public page, as a visitor sees it
     assert serious == [], [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
 

@@ -9,7 +9,7 @@ from core.registry import Tool
 TOOL = Tool(
     slug="recipes",
     title="Recipes",
-    category="Developer",
+    category="Chains",
     keywords=("chain", "pipeline", "cyberchef", "workflow", "steps", "fork", "each line"),
     owner_items="tools.recipes.store:palette_items",
 )

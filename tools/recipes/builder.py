@@ -123,6 +123,31 @@ def apply_action(builder: Builder, action: str) -> Builder:
     return builder
 
 
+EXAMPLES = (
+    (
+        "URL-decode → Base64-decode → JSON pretty-print",
+        Builder(
+            [
+                Step(tool="encode", options={"mode": "decode", "format": "url-component"}),
+                Step(tool="encode", options={"mode": "decode", "format": "base64"}),
+                Step(tool="json"),
+            ],
+            "eyJiIjpbMSwyXSwiYSI6IngifQ%3D%3D",
+        ),
+    ),
+    (
+        "SHA-256 of each line",
+        Builder([Step(tool="hash", options={"algorithms": ["sha256"]}, each_line=True)], "alpha\nbeta\ngamma"),
+    ),
+    (
+        "snake_case each line, then Base64",
+        Builder(
+            [Step(tool="case", options={"style": "snake"}, each_line=True), Step(tool="encode")], "Hello World\nfooBar"
+        ),
+    ),
+)
+
+
 def share_code(builder: Builder) -> str | None:
     """The unsaved recipe and its input as one URL-safe value; None when too long for a link."""
     recipe = {"input": builder.input, "steps": [s.model_dump(exclude_defaults=True) | {"tool": s.tool}

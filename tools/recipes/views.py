@@ -51,6 +51,9 @@ async def render_builder(state: builder.Builder, status: int = 200, message: str
         "mine": await store.list_recipes(user_id) if user_id is not None else [],
         "can_save": user_id is not None,
         "max_steps": MAX_STEPS,
+        "examples": [
+            (label, url_for("recipes.index", r=builder.share_code(example))) for label, example in builder.EXAMPLES
+        ],
     }
     response = await render_tool(TOOL, status=status, **context)
     response.headers.update(NO_STORE)
