@@ -105,6 +105,8 @@ def step_field(index: int, name: str = "") -> str:
 
 def prepare(steps: list[Step], tools) -> list[PreparedStep]:
     """Find every step's operation and validate its options and `take`, before anything runs."""
+    if len(steps) > MAX_STEPS:
+        raise RecipeError(f"a recipe has at most {MAX_STEPS} steps; this one has {len(steps)}", "steps")
     known = step_operations(tools)
     prepared = []
     for index, step in enumerate(steps):

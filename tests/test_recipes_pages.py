@@ -128,3 +128,13 @@ async def test_every_example_link_runs_without_an_error(client):
         shown[1].splitlines()[0] == "8ed3f6ad685b959ead7022518e1af76cd816f8e8ec7ccdda1ed4018e8f2223f8"
     )  # SHA-256 "alpha"
     assert shown[2] == "aGVsbG9fd29ybGQKZm9vX2Jhcg=="  # base64 of "hello_world\nfoo_bar"
+
+
+async def test_a_forged_form_of_many_steps_is_refused_in_words(client):
+    form = form_of(*[URL] * 25)
+    response = await client.post("/tools/recipes/", form=form)
+    html = await response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.count('class="recipe-step"') == 21  # what the form sent, up to one past the limit, kept
+    assert "a recipe has at most 20 steps; this one has 21" in html
+    assert 'value="add" class="secondary" disabled' in html
