@@ -217,6 +217,10 @@ def run_pieces(item: PreparedStep, datas: list[BaseModel], args: tuple) -> list[
     return texts
 
 
+class BudgetSpent(Exception):
+    """The run's time budget is spent (its own class: a tool's own TimeoutError is not the budget's)."""
+
+
 class Budget:
     """The run's deadline and output cap."""
 
@@ -266,7 +270,7 @@ async def run_step(item: PreparedStep, text: str, budget: Budget) -> str:
         texts = await run_bounded(run_pieces, item, datas, args, limits=limits)
     except WorkLimitExceeded as exc:
         if exc.kind == "time" and budget.left() <= 0:
-            raise TimeoutError from None
+            raise BudgetSpent from None
         raise
     return "\n".join(texts)
 
@@ -286,11 +290,11 @@ async def run_recipe(text: str, prepared: list[PreparedStep], budget: Budget) ->
         started = time.perf_counter()
         try:
             if budget.left() <= 0:
-                raise TimeoutError
+                raise BudgetSpent
             text = await run_step(item, text, budget)
             if budget.left() < 0:
-                raise TimeoutError
-        except TimeoutError:
+                raise BudgetSpent
+        except BudgetSpent:
             raise RecipeError(budget.message(item), step_field(item.index), done) from None
         except ToolInputError as exc:
             raise RecipeError(f"{item.label}: {exc.message}", error_field(item, exc.field), done) from None
