@@ -88,6 +88,9 @@ class Settings:
     work_memory_bytes: int = 96 * 2**20
     max_output_bytes: int = 16 * 2**20
     work_processes: int = 2
+    # Recipes (core/recipes.py): one time budget and one output cap for a whole run of chained steps.
+    recipe_seconds: float = 10.0
+    recipe_max_output_bytes: int = 4 * 2**20
     form_max_bytes: int = 4 * 1024 * 1024
     form_max_fields: int = 500
     login_form_max_bytes: int = 4096
@@ -296,6 +299,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         work_memory_bytes=_int(env, "WORK_MEMORY_MB", 96, minimum=16) * 2**20,
         max_output_bytes=_int(env, "MAX_OUTPUT_BYTES", 16 * 2**20, minimum=1024),
         work_processes=_int(env, "WORK_PROCESSES", 2, minimum=1),
+        recipe_seconds=_int(env, "RECIPE_TIME_LIMIT_MS", 10_000, minimum=10) / 1000,
+        recipe_max_output_bytes=_int(env, "RECIPE_MAX_OUTPUT_BYTES", 4 * 2**20, minimum=1024),
         form_max_bytes=_int(env, "FORM_MAX_BYTES", 4 * 1024 * 1024, minimum=1024),
         form_max_fields=_int(env, "FORM_MAX_FIELDS", 500, minimum=10),
         login_form_max_bytes=_int(env, "LOGIN_FORM_MAX_BYTES", 4096, minimum=1024),

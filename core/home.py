@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 from quart import Blueprint, Quart, current_app, jsonify, request
@@ -11,7 +12,7 @@ from core.db import get_db, ping
 from core.favorites import favorites_and_recent
 from core.registry import Tool, enabled_tools, tools_by_category
 from core.render import render_template
-from core.search import ToolIndex, search
+from core.search import ToolIndex, search, words
 from core.template_urls import cached_url_for
 
 bp = Blueprint("home", __name__)
@@ -38,16 +39,45 @@ def pick(tools: list[Tool], slugs: list[str]) -> list[Tool]:
     return [by_slug[s] for s in slugs if s in by_slug]
 
 
+async def owner_items(tools: list[Tool], user_id: int) -> list[tuple[Tool, list[tuple[str, str]]]]:
+    """(tool, [(label, URL)]) of what the owner keeps in each tool that declares Tool.owner_items (saved recipes)."""
+    found = []
+    for tool in tools:
+        if tool.owner_items:
+            module, _, name = tool.owner_items.partition(":")
+            items = await getattr(importlib.import_module(module), name)(user_id)
+            if items:
+                found.append((tool, items))
+    return found
+
+
+def owner_entry(tool: Tool, label: str, url: str) -> dict:
+    """An owner's item as a palette entry (the shape of core.search.index_entry)."""
+    return {
+        "slug": f"{tool.slug}:{url.rstrip('/').rsplit('/', 1)[-1]}",
+        "title": label,
+        "url": url,
+        "category": tool.title,
+        "summary": f"Your {tool.title.lower()}: {label}",
+        "owner": True,
+        "names": words(label),
+        "keys": words(tool.title),
+        "text": [],
+    }
+
+
 @bp.get("/")
 async def index():
     query = request.args.get("q", "").strip()
     tools = enabled_tools(current_app)
     favorites: list[Tool] = []
     recent: list[Tool] = []
+    kept: list[tuple[Tool, list[tuple[str, str]]]] = []
     user_id = await current_user_id()
     if user_id is not None:
         favorite_slugs, recent_slugs = await favorites_and_recent(user_id)
         favorites, recent = pick(tools, favorite_slugs), pick(tools, recent_slugs)
+        kept = await owner_items(tools, user_id)
     found = search(tools, query, tool_index(current_app).entries) if query else []
     return await render_template(
         "home.html",
@@ -57,6 +87,7 @@ async def index():
         favorites=favorites,
         favorite_slugs={t.slug for t in favorites},
         recent=recent,
+        owner_items=kept,
     )
 
 
@@ -69,6 +100,18 @@ async def tools_json():
     # The versioned URL from tool_index_url() never changes content; a bare one is revalidated.
     response.headers["Cache-Control"] = IMMUTABLE if request.args.get("v") == index.version else "no-cache"
     return await response.make_conditional(request)
+
+
+@bp.get("/tools/mine.json")
+async def owner_json():
+    """The owner's own items (saved recipes) for the palette; an empty list for a visitor. Never cached."""
+    user_id = await current_user_id()
+    tools = enabled_tools(current_app)
+    found = await owner_items(tools, user_id) if user_id is not None else []
+    entries = [owner_entry(tool, label, url) for tool, items in found for label, url in items]
+    response = jsonify({"tools": entries})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/healthz")

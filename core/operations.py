@@ -38,6 +38,8 @@ class Operation:
     output: type[BaseModel] | None = None  # for response validation and OpenAPI; None: what run returns
     # The output's primary text: a field name, or a function of the output (and the input) giving the text.
     primary: str | Callable[..., str] = "result"
+    # The input field a recipe fills with the previous step's text (core/recipes.py); None: it takes none.
+    primary_input: str | None = "input"
     name: str = ""  # "" for the tool's main operation (its page and /api/<slug>); else /api/<slug>/<name>
     summary: str = ""  # the API's one-line description; the run function's docstring by default
     bounded: bool = False  # run in the bounded executor: the cost can grow faster than the input
@@ -110,14 +112,33 @@ def example_body(tool, operation: Operation) -> dict:
     return operation.input.model_validate(tool.examples[0][1]).model_dump(mode="json", exclude_defaults=True)
 
 
-async def execute(operation: Operation, data: BaseModel) -> Any:
-    """Run the operation on valid input: in the bounded executor, or here when its cost is linear."""
-    args = operation.request_args() if operation.request_args else ()
-    if inspect.isawaitable(args):
-        args = await args
+async def execute(operation: Operation, data: BaseModel, limits: Limits | None = None) -> Any:
+    """Run the operation on valid input: in the bounded executor, or here when its cost is linear.
+
+    `limits` (a recipe's remaining budget) replaces the operation's own limits of a bounded run."""
+    args = await request_args(operation)
     if operation.bounded:
-        return await run_bounded(operation.run, data, *args, limits=operation.limits())
+        return await run_bounded(operation.run, data, *args, limits=limits or operation.limits())
     return operation.run(data, *args)
+
+
+async def request_args(operation: Operation) -> tuple:
+    """What the operation's run takes after its input, read from the request (see Operation.request_args)."""
+    args = operation.request_args() if operation.request_args else ()
+    return (await args) if inspect.isawaitable(args) else args
+
+
+def check_primary_input(slug: str, operation: Operation) -> None:
+    """At startup: the primary input a recipe fills is a text field of the input model (or None)."""
+    name = operation.primary_input
+    if name is None:
+        return
+    field_info = operation.input.model_fields.get(name)
+    if field_info is None or field_info.annotation is not str:
+        raise RuntimeError(
+            f"{slug} {operation.name or '(main)'}: primary_input {name!r} is not a str field of "
+            f"{operation.input.__name__}; set Operation(primary_input=...) to its text field, or None"
+        )
 
 
 def api_path(slug: str, operation: Operation) -> str:
@@ -231,6 +252,8 @@ def json_answer(operation: Operation) -> Callable[[Any], Response]:
 def install_operations(bp: Blueprint, tool, *, page: bool = True) -> None:
     """Add the tool's page and one API route per operation to its blueprint."""
     operations = tool.operations
+    for operation in operations:
+        check_primary_input(tool.slug, operation)
     if page:
         main = main_operation(operations)
         methods = ["GET"] if main.reads_request else ["GET", "POST"]

@@ -35,6 +35,9 @@ class Tool:
     operations: tuple = field(default=(), hash=False)
     own_page: bool = False  # the module serves /tools/<slug>/ itself; the platform makes only the API routes
     icon: str = DEFAULT_ICON  # a Lucide icon's name (core/icons.py; scripts/icons.py puts it in the sprite)
+    # "module:function" of an async function(owner_id) -> [(label, URL)]: what the owner keeps in this tool
+    # (saved recipes), listed on the home page and in the palette. A string: core never imports a tool by name.
+    owner_items: str = ""
 
     @property
     def page_url(self) -> str:

@@ -77,6 +77,8 @@ async def fill(app, client, token: str, alias: str) -> None:
     capture = urlsplit(hook_bin["capture_url"]).path + "/deep?x=1"
     sent = await client.post(capture, data=EVERY_BYTE, headers={"Content-Type": "application/octet-stream"})
     assert sent.status_code == 200
+    recipe = {"name": "Decode", "steps": [{"tool": "encode", "options": {"mode": "decode"}}], "public": True}
+    assert (await client.post("/api/recipes", json=recipe, headers=auth(token))).status_code == 201
     async with app.app_context():  # the largest value an INTEGER column holds
         await get_db().execute(sa.update(links).where(links.c.code == alias).values(max_visits=MAX_DB_INTEGER))
 

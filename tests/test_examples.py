@@ -12,7 +12,8 @@ from core.registry import Tool, import_tool_modules, tool_of
 
 TOOLS = [tool_of(module) for module in import_tool_modules()]
 EXAMPLES = [(tool, label, params) for tool in TOOLS for label, params in tool.examples]
-NO_EXAMPLES = {"whoami", "notes"}  # whoami has no form; notes needs the owner's login
+NO_EXAMPLES = {"whoami", "notes", "recipes"}  # whoami has no form; notes needs the owner's login; recipes' are
+# share links of whole recipes (?r=…), listed in the builder (tests/test_recipes_pages.py)
 MAX_URL = 500
 
 EXAMPLES_NAV = re.compile(r'<nav aria-label="Examples">(.*?)</nav>', re.S)

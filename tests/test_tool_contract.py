@@ -30,7 +30,8 @@ def cli_app(tmp_path, sqlite_template):
 
 
 def test_every_stateless_tool_runs_on_the_contract():
-    stateful = {"links", "paste", "hooks", "notes"}  # their own routes, in the fixed file shape (test_tool_shape)
+    # Their own routes, in the fixed file shape (test_tool_shape).
+    stateful = {"links", "paste", "hooks", "notes", "recipes"}
     assert {tool.slug for tool in enabled_tools(APP)} - stateful == {tool.slug for tool, _ in OPERATIONS}
 
 

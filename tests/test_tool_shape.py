@@ -27,6 +27,7 @@ EXTRAS = {
     "links": {"rules.py", "images.py"},  # short-link rules as pure functions; the SVG chart and QR code
     "paste": {"render.py"},  # highlighting and Markdown, run in the bounded executor
     "hooks": {"answers.py", "display.py"},  # what a capture URL may answer; how a captured request is shown
+    "recipes": {"builder.py"},  # the builder's plain form as a recipe and back (add, remove, move, share code)
 }
 # What each fixed module must not import: pages and API share through models.py, never through each other.
 FORBIDDEN_IMPORTS = {

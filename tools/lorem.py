@@ -163,6 +163,7 @@ TOOL = Tool(
             lorem,
             LoremOutput,
             primary="text",
+            primary_input=None,  # a generator: it takes no text
             summary="Generate lorem ipsum paragraphs, sentences or words; the same seed gives the same text.",
             context=page_context,
             varies=True,  # a new text on every call without a seed, and on every view of the page

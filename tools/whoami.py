@@ -136,6 +136,7 @@ TOOL = Tool(
             Whoami,
             primary=lambda seen: seen.client_address or "(unknown address)",
             reads_request=True,
+            primary_input=None,
             request_args=seen_request,
             response_headers=NO_STORE,
             varies=True,  # it describes each request, the command line's own included

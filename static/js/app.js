@@ -77,6 +77,15 @@
     return found.map(function (f) { return f.e; });
   }
 
+  // --- Owner's items in the palette (saved recipes): GET /tools/mine.json, never cached; none on failure ---
+  function withOwnerItems(tools) {
+    var url = palette.getAttribute("data-owner-index");
+    if (!url) return tools;
+    return fetch(url, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : { tools: [] }; })
+      .then(function (data) { return tools.concat(data.tools || []); }, function () { return tools; });
+  }
+
   // The tool index (GET /tools.json?v=…, cached for a year), fetched once per page when first needed.
   var palette = document.getElementById("palette");
   var indexPromise = null;
@@ -84,7 +93,8 @@
     if (!indexPromise) {
       indexPromise = fetch(palette.getAttribute("data-index"), { credentials: "same-origin" })
         .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
-        .then(function (data) { return data.tools; });
+        .then(function (data) { return data.tools; })
+        .then(withOwnerItems);
       indexPromise.catch(function () { indexPromise = null; }); // try again next time
     }
     return indexPromise;

@@ -45,10 +45,10 @@ def screenshots(request, tmp_path_factory) -> Path:
     return folder
 
 
-# Module scope: Playwright's event loop must be gone before the async tests of other modules run.
 @pytest.fixture(scope="module")
-def live_server():
-    """The site on a free port, one Hypercorn worker, a fresh PostgreSQL database, one owner."""
+def live_env():
+    """The environment of the live server: a fresh PostgreSQL database with one owner (a CLI test runs commands
+    on the same database)."""
     with fresh_database() as name:
         env = server_env(
             DATABASE_URL=with_database(PG_URL, name),
@@ -61,14 +61,21 @@ def live_server():
             cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
         )  # fmt: skip
         assert created.returncode == 0, created.stderr
-        port = free_port()
-        server = Server([*python_module("hypercorn"), "app:app", "--bind", f"127.0.0.1:{port}"], env)
-        try:
-            base_url = f"http://127.0.0.1:{port}"
-            wait_for_status(server, f"{base_url}/healthz", timeout=60)
-            yield base_url
-        finally:
-            server.stop()
+        yield env
+
+
+# Module scope: Playwright's event loop must be gone before the async tests of other modules run.
+@pytest.fixture(scope="module")
+def live_server(live_env):
+    """The site on a free port, one Hypercorn worker, a fresh PostgreSQL database, one owner."""
+    port = free_port()
+    server = Server([*python_module("hypercorn"), "app:app", "--bind", f"127.0.0.1:{port}"], live_env)
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        wait_for_status(server, f"{base_url}/healthz", timeout=60)
+        yield base_url
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 TOOLS = [tool_of(module) for module in import_tool_modules()]
 VISITOR_TOOLS = [tool for tool in TOOLS if not tool.login_required]
 # Pages that are not input-and-result keep one column (templates replacing tool.html's block `tool`).
-ONE_COLUMN = {"whoami", "notes"}
+ONE_COLUMN = {"whoami", "notes", "recipes"}  # recipes: each step shows its output under it
 WIDE, PHONE = {"width": 1280, "height": 800}, {"width": 360, "height": 740}
 # Records what the page's CSP refused (an event every browser fires) and console errors, from the first byte.
 WATCH = """

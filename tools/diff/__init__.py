@@ -46,6 +46,7 @@ TOOL = Tool(
             compare,
             DiffOutput,
             primary="unified",
+            primary_input="left",  # a recipe diffs the text it is handed against `right`
             summary="Diff two texts: the unified diff text, change counts, and side-by-side rows with the changed "
             "words marked.",
             # difflib's work grows with the product of the two sides' lengths.

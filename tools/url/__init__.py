@@ -252,6 +252,7 @@ TOOL = Tool(
             build,
             UrlBuilt,
             primary="url",
+            primary_input=None,  # built from parts, no text
             name="build",
             example={
                 "scheme": "https",
