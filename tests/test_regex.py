@@ -358,10 +358,11 @@ async def test_api_empty_replacement_removes_the_matches(tool_client):
     assert (data["substitution"], data["replacements"]) == ("abd", 5)
 
 
-async def test_api_timeout_is_422_within_two_seconds(tool_client):
+async def test_api_timeout_is_422_within_three_seconds(tool_client):
+    # Unbounded, this match takes hours; stopped at 1 s. 3 s leaves room for fork and a busy CI machine.
     started = time.monotonic()
     response = await tool_client.post("/api/regex", json={"pattern": "(a|aa)+$", "input": "a" * 40 + "b"})
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 3.0
     assert response.status_code == 422
     error = (await response.get_json())["error"]
     assert error["field"] == "pattern"
