@@ -313,7 +313,7 @@ async def test_page_with_htmx_returns_the_table_only(tool_client):
     assert response.status_code == 200
     assert "<html" not in fragment
     assert "HX-Request" in response.headers.get("Vary", "")
-    assert "class=\"overflow-auto\"" in fragment
+    assert 'class="overflow-auto"' in fragment
     row = '<tr class="diff-change"><td class="diff-num">1</td><td class="diff-line diff-left">'
     assert row + "The quick <del>brown</del> fox</td>" in fragment
     assert '<span class="diff-count-change">1 changed</span>' in fragment
