@@ -68,8 +68,11 @@ def example_value(name: str, schema: dict, spec: dict):
 
 
 def example_from_schema(schema: dict, spec: dict) -> dict:
-    """A body with each required field (routes that are not tool operations declare no example)."""
+    """The schema's own first example, else a body with each required field (routes that are not tool
+    operations declare no example of their own)."""
     schema = resolve(schema, spec)
+    if schema.get("examples"):
+        return schema["examples"][0]
     properties = schema.get("properties", {})
     required = [name for name in schema.get("required", ()) if name in properties]
     return {name: example_value(name, properties[name], spec) for name in required}

@@ -264,8 +264,18 @@ async def test_examples_made_from_the_schema_are_accepted_by_the_api(client, own
         response = await client.post(path, data=body, headers={"Content-Type": "application/json", **bearer(owner)})
         assert 200 <= response.status_code < 300, (path, body, await response.get_data(as_text=True))
         created.append(path)
-    assert sorted(created) == ["/api/base64", "/api/hooks", "/api/links", "/api/notes", "/api/paste"]
+    assert sorted(created) == [
+        "/api/base64",
+        "/api/hooks",
+        "/api/links",
+        "/api/notes",
+        "/api/paste",
+        "/api/recipes",
+        "/api/recipes/run",
+    ]
     assert json.loads(example_of(page, "post_links")) == {"target": "https://example.org/"}
+    # a model's own schema example comes first: a recipe needs a real step, not an empty list
+    assert json.loads(example_of(page, "post_recipes_run"))["steps"][0]["tool"] == "encode"
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -5,13 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from core.forms import StoredText
 from core.recipes import Step
 
+EXAMPLE_STEPS = [{"tool": "encode", "options": {"mode": "decode", "format": "base64"}}]
+EXAMPLE = {"json_schema_extra": {"examples": [{"input": "aGVsbG8=", "steps": EXAMPLE_STEPS}]}}
+
 
 class RunInput(BaseModel):
+    model_config = ConfigDict(**EXAMPLE)
+
     input: str = Field(default="", description="The text step 1 takes.")
     steps: list[Any] = Field(description="The steps: {tool, operation, options, take, each_line}, at most 20.")
 
@@ -34,6 +39,8 @@ class RunOut(BaseModel):
 
 
 class RecipeInput(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "Base64 decode", "steps": EXAMPLE_STEPS}]})
+
     name: StoredText = Field(min_length=1, max_length=200, description="The recipe's name, 1-200 characters.")
     steps: list[Any] = Field(description="The steps, at most 20.")
     public: bool = Field(default=False, description="Anyone with the link may run it (default: only you).")
