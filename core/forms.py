@@ -23,9 +23,15 @@ MAX_DB_INTEGER = 2**31 - 1
 
 
 def refuse_nul(text: str) -> str:
-    """Text to be stored may not hold NUL (U+0000): PostgreSQL's text types cannot store it."""
+    """Text to be stored may not hold NUL (U+0000), which PostgreSQL's text types cannot store, nor a lone
+    surrogate (from a JSON escape such as "\\ud800"), which is not UTF-8 and no database can store."""
     if "\x00" in text:
         raise ValueError("must not contain the NUL character (U+0000)")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("must not contain a lone surrogate (U+D800 to U+DFFF): it is not text") from None
     return text
 
 

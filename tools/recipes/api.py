@@ -71,7 +71,7 @@ async def api_create(data: RecipeInput):
     return recipe_out(await store.create_recipe(g.user_id, data.name, steps_json(steps), data.public)), 201
 
 
-@bp.get("/api/recipes/<slug>")
+@bp.get("/api/recipes/<key:slug>")
 @validate_response(RecipeOut)
 async def api_get(slug: str):
     """One recipe: yours, or a public one."""
@@ -81,7 +81,7 @@ async def api_get(slug: str):
     return recipe_out(recipe)
 
 
-@bp.route("/api/recipes/<slug>", methods=["PUT", "PATCH"])
+@bp.route("/api/recipes/<key:slug>", methods=["PUT", "PATCH"])
 @owner_api
 @validate_request(RecipeEdit)
 @validate_response(RecipeOut)
@@ -99,7 +99,7 @@ async def api_update(slug: str, data: RecipeEdit):
     return recipe_out(saved)
 
 
-@bp.delete("/api/recipes/<slug>")
+@bp.delete("/api/recipes/<key:slug>")
 @owner_api
 async def api_delete(slug: str):
     """Delete a recipe."""
@@ -108,7 +108,7 @@ async def api_delete(slug: str):
     return "", 204
 
 
-@bp.post("/api/recipes/<slug>/run")
+@bp.post("/api/recipes/<key:slug>/run")
 @validate_request(SavedRunInput)
 @validate_response(RunOut)
 async def api_run_saved(slug: str, data: SavedRunInput):

@@ -124,7 +124,7 @@ async def save(state: builder.Builder, action: str):
     return redirect(url_for("recipes.index", edit=saved["slug"]), 303)
 
 
-@bp.route("/tools/recipes/r/<slug>", methods=["GET", "POST"])
+@bp.route("/tools/recipes/r/<key:slug>", methods=["GET", "POST"])
 async def show(slug: str):
     """A saved recipe: run it on your input (anyone, when public; only its owner otherwise)."""
     user_id = await current_user_id()
@@ -142,7 +142,7 @@ async def show(slug: str):
     return response
 
 
-@bp.post("/tools/recipes/r/<slug>/delete")
+@bp.post("/tools/recipes/r/<key:slug>/delete")
 @owner_required
 async def delete(slug: str):
     if not await store.delete_recipe(g.user_id, slug):
