@@ -94,3 +94,15 @@ def test_the_safety_net_knows_both_drivers_refusals():
     assert is_unstorable_value(OverflowError("Python int too large to convert to SQLite INTEGER"))
     assert not is_unstorable_value(OverflowError("something else"))
     assert not is_unstorable_value(ValueError("a NUL"))
+
+
+async def test_a_lone_surrogate_in_stored_text_is_refused_naming_the_field(client, owner):
+    # JSON can escape a lone surrogate; it is not UTF-8, so neither database can store it
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {owner}"}
+    created = await client.post("/api/recipes", json={"name": "r", "steps": [{"tool": "case"}]}, headers=headers)
+    slug = (await created.get_json())["slug"]
+    for method, path in (("POST", "/api/recipes"), ("PATCH", f"/api/recipes/{slug}")):
+        body = b'{"name": "\\ud800 recipe", "steps": [{"tool": "case"}]}'
+        response = await client.open(path, method=method, data=body, headers=headers)
+        assert response.status_code == 422, (method, await response.get_data())
+        assert (await response.get_json())["error"]["field"] == "name"
