@@ -136,8 +136,12 @@ class DirectApi:
         path = scope["path"]
         for prefix, answer in self.gets:
             if path.startswith(prefix):
-                async with self.quart.app_context():
-                    answered = await answer(path[len(prefix) :], scope["headers"])
+                try:
+                    async with self.quart.app_context():
+                        answered = await answer(path[len(prefix) :], scope["headers"])
+                except Exception:  # e.g. the database is away: the view says so as it always has
+                    log.warning("direct answer to %s failed; Quart answers", path, exc_info=True)
+                    answered = None
                 if answered is not None:
                     status, headers = answered
                     headers = [*headers, (b"content-type", b"text/html; charset=utf-8"), (b"content-length", b"0")]

@@ -95,3 +95,17 @@ async def test_a_head_request_is_answered_by_the_view_and_not_counted(app, clien
     status, headers, _ = await call(layer, get_scope(f"/s/{code}", method="HEAD"), [b""])
     assert status == 302
     assert await clicks(app, code) == []
+
+
+async def test_a_failing_direct_answer_is_left_to_the_view(app, client, owner, monkeypatch):
+    code = await make_link(client, owner)
+    from tools.links import views
+
+    async def broken(*args):
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(views.store, "follow", broken)
+    layer = direct_layer(app)
+    with_view = await call(layer, get_scope(f"/s/{code}"), [b""])
+    assert with_view == await call(layer.app, get_scope(f"/s/{code}"), [b""])
+    assert with_view[0] >= 500  # the view's own error answer, not a dropped connection
