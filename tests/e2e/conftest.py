@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -32,6 +33,13 @@ CHROMIUM_FLAGS = [
 ]
 OWNER, PASSWORD = "owner", "correct horse battery"
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
+
+
+def serious_violations(page) -> list[dict]:
+    """axe's serious and critical violations on the page as it is (its context must bypass the CSP)."""
+    page.add_script_tag(path=str(AXE))
+    violations = json.loads(page.evaluate("async () => JSON.stringify(await axe.run(document))"))["violations"]
+    return [v for v in violations if v["impact"] in ("serious", "critical")]
 
 
 @pytest.fixture(scope="session")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from playwright.sync_api import expect
 
 from core.registry import import_tool_modules, tool_of
 
-from .conftest import AXE, log_in
+from .conftest import log_in, serious_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -95,10 +93,7 @@ def run_axe(browser, live_server, path: str, prepare=None) -> list[dict]:
         page.goto(path)
         if prepare is not None:
             prepare(page)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => JSON.stringify(await axe.run(document))")
-        violations = json.loads(result)["violations"]
-        return [v for v in violations if v["impact"] in ("serious", "critical")]
+        return serious_violations(page)
     finally:
         context.close()
 

@@ -5,14 +5,13 @@ no rule of the site's Content-Security-Policy."""
 
 from __future__ import annotations
 
-import json
 import time
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import AXE, log_in
+from .conftest import log_in, serious_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -172,13 +171,7 @@ def test_axe_finds_no_serious_violations_on_a_bin_page(browser, live_server):
         page.goto(f"/tools/hooks/{hook['id']}/")
         rows(page).first.locator("a").click()
         expect(page.locator("#hooks-detail h2")).to_contain_text("request #")
-        page.add_script_tag(path=str(AXE))
-        violations = json.loads(page.evaluate("async () => JSON.stringify(await axe.run(document))"))["violations"]
-        serious = [
-            (v["id"], [n["target"] for n in v["nodes"]][:3])
-            for v in violations
-            if v["impact"] in ("serious", "critical")
-        ]
+        serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in serious_violations(page)]
         assert serious == []
     finally:
         context.close()

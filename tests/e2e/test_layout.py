@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from core.registry import import_tool_modules, tool_of
 
-from .conftest import AXE, log_in
+from .conftest import log_in, serious_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -244,13 +244,7 @@ def test_axe_finds_nothing_serious_at_both_widths(browser, live_server, viewport
     page = context.new_page()
     try:
         page.goto(path)
-        page.add_script_tag(path=str(AXE))
-        violations = json.loads(page.evaluate("async () => JSON.stringify(await axe.run(document))"))["violations"]
-        serious = [
-            (v["id"], [n["target"] for n in v["nodes"]][:3])
-            for v in violations
-            if v["impact"] in ("serious", "critical")
-        ]
+        serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in serious_violations(page)]
         assert serious == []
     finally:
         context.close()
