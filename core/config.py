@@ -8,6 +8,7 @@ import secrets
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -103,6 +104,12 @@ class Settings:
     # Name endings allowed as well: on a dyno with no name configured, ".herokuapp.com" (Heroku's router
     # delivers a request to this app only for this app's own domains, so such a Host is ours).
     allowed_host_suffixes: tuple[str, ...] = ()
+    # Network tools (core/netguard.py): networks exempt from the SSRF guard, the DNS servers asked
+    # (empty: the system's), and whether visitors may use the tools (else they are for signed-in accounts).
+    network_allow: tuple[IPv4Network | IPv6Network, ...] = ()
+    dns_resolvers: tuple[tuple[str, int], ...] = ()
+    network_public: bool = False
+    network_per_hour: int = 60
 
 
 def sqlite_path(url: str) -> str:
@@ -216,6 +223,39 @@ def _host_name(name: str, setting: str) -> str:
         raise ConfigError(f"{setting}: {exc}") from None
 
 
+def _networks(env: Mapping[str, str], name: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """A comma-separated list of CIDRs (a bare address is its own /32 or /128)."""
+    networks = []
+    for item in (part.strip() for part in env.get(name, "").split(",")):
+        if item:
+            try:
+                networks.append(ip_network(item, strict=False))
+            except ValueError:
+                raise ConfigError(f"{name} must list networks such as 10.0.0.0/8, got {item!r}") from None
+    return tuple(networks)
+
+
+def _resolvers(env: Mapping[str, str], name: str) -> tuple[tuple[str, int], ...]:
+    """A comma-separated list of ip or ip:port ([v6]:port for IPv6 with a port); port 53 by default."""
+    resolvers = []
+    for item in (part.strip() for part in env.get(name, "").split(",")):
+        if not item:
+            continue
+        host, port = item, "53"
+        if item.startswith("["):
+            host, _, rest = item[1:].partition("]")
+            port = rest[1:] if rest.startswith(":") else "53"
+        elif item.count(":") == 1:
+            host, port = item.split(":")
+        try:
+            resolvers.append((str(ip_address(host)), int(port)))
+        except ValueError:
+            raise ConfigError(f"{name} must list addresses such as 1.1.1.1 or 127.0.0.1:5353, got {item!r}") from None
+        if not 0 < resolvers[-1][1] < 65536:
+            raise ConfigError(f"{name}: the port of {item!r} is out of range")
+    return tuple(resolvers)
+
+
 def _base_url(env: Mapping[str, str]) -> str:
     raw = env.get("MYTOOLS_BASE_URL", "").strip().rstrip("/")
     if not raw:
@@ -308,6 +348,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         base_url=base_url,
         allowed_hosts=(allowed := _allowed_hosts(env, production, base_url)),
         allowed_host_suffixes=(".herokuapp.com",) if env.get("DYNO") and not allowed else (),
+        network_allow=_networks(env, "MYTOOLS_NETWORK_ALLOW"),
+        dns_resolvers=_resolvers(env, "MYTOOLS_DNS_RESOLVERS"),
+        network_public=_bool(env, "MYTOOLS_NETWORK_PUBLIC", False),
+        network_per_hour=_int(env, "MYTOOLS_NETWORK_PER_HOUR", 60, minimum=1),
     )
 
 
