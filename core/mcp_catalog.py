@@ -214,6 +214,8 @@ async def owner_item_tools(app: Quart, user_id: int) -> list[AssistantTool]:
 def named_item_tool(app: Quart, name: str) -> AssistantTool | None:
     """The tool a saved thing's name stands for, whoever keeps it: its route decides who may run it (a public
     recipe anyone, a private one its owner), exactly as on the API."""
+    if not NAME.fullmatch(name):
+        return None
     for tool, items in item_tools_of(app):
         key = name.removeprefix(items.prefix)
         if name.startswith(items.prefix) and key:

@@ -127,6 +127,12 @@ class McpEndpoint:
         if user_id is None:
             await respond(send, 401, BAD_TOKEN_MESSAGE, [(b"www-authenticate", b'Bearer error="invalid_token"')])
             return
+        if scope["method"] != "POST":
+            # Stateless: no session to end (DELETE) and nothing the server would send on a stream of its own (a
+            # GET stream would only hold a connection open): MCP's answer for that is 405.
+            await respond(send, 405, f"{scope['method']} is not allowed here: send MCP messages by POST.",
+                          [(b"allow", b"POST")])  # fmt: skip
+            return
         if self.manager is None:
             await respond(send, 503, "The server is starting or stopping; try again in a moment.")
             return

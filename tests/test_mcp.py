@@ -8,6 +8,7 @@ answers to the same input.
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 from contextlib import asynccontextmanager, contextmanager
 
@@ -47,6 +48,7 @@ INITIALIZE = {
     "method": "initialize",
     "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
 }
+MAX_BODY = 64 * 1024
 MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 
 
@@ -88,9 +90,13 @@ def site(request, tmp_path_factory):
     """(base URL, database URL, tokens by name) of a one-worker Hypercorn server."""
     with database(request.param, tmp_path_factory) as url:
         port = serverutil.free_port()
-        # A small output cap, so that a bounded run hits it with a small input.
+        # A small output cap, so that a bounded run hits it with a small input; a small body limit likewise.
         env = serverutil.server_env(
-            DATABASE_URL=url, SECRET_KEY=secrets.token_hex(32), DATABASE_POOL_MAX="3", MAX_OUTPUT_BYTES="4096"
+            DATABASE_URL=url,
+            SECRET_KEY=secrets.token_hex(32),
+            DATABASE_POOL_MAX="3",
+            MAX_OUTPUT_BYTES="4096",
+            MAX_CONTENT_LENGTH=str(MAX_BODY),
         )
         args = [*serverutil.python_module("hypercorn"), "app:app", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
         with serverutil.running(args, env) as server:
@@ -288,3 +294,26 @@ async def test_mcp_answers_carry_the_sites_headers_and_leave_its_rules_intact(si
     assert home.headers["content-security-policy"] == CSP  # the rest of the site is as it was
     assert cross_site.status_code == 403
     assert mcp_get.status_code == 401  # /mcp/ too
+
+
+def tool_call(name: str, arguments: object) -> dict:
+    return {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": name, "arguments": arguments}}
+
+
+async def test_hostile_requests_get_clear_answers_never_a_500(site):
+    base, _, tokens = site
+    headers = {**MCP_HEADERS, **bearer(tokens["alice"]), "MCP-Protocol-Version": "2025-06-18"}
+    too_big = json.dumps(tool_call("hash", {"input": "x" * MAX_BODY})).encode()
+    deep_list = b"[" * 5000 + b"]" * 5000
+    nested = json.dumps(tool_call("hash", {"input": "x"})).encode()[:-3] + b', "x": ' + deep_list + b"}}}"
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
+        assert (await client.post("/mcp", content=too_big)).status_code == 413  # MAX_CONTENT_LENGTH
+        deep = await client.post("/mcp", content=nested)
+        assert deep.status_code == 400 and deep.json()["error"]["code"] == -32700  # JSON-RPC's parse error
+        bad_name = (await client.post("/mcp", json=tool_call("recipe_a/../b", {}))).json()["result"]
+        assert bad_name["isError"] and bad_name["content"][0]["text"].startswith("No tool is named 'recipe_a/../b'")
+        escape = (await client.post("/mcp", json=tool_call("links_get", {"code": "../../api/hash"}))).json()["result"]
+        assert escape["isError"] and escape["content"][0]["text"] == "There is nothing at this address."
+        for method in ("GET", "DELETE"):  # stateless: no stream to hold open, no session to end
+            refused = await client.request(method, "/mcp")
+            assert refused.status_code == 405 and refused.headers["allow"] == "POST"
