@@ -87,7 +87,7 @@ def database(kind: str, tmp_path_factory):
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
 def site(request, tmp_path_factory):
-    """(base URL, database URL, tokens by name) of a one-worker Hypercorn server."""
+    """(base URL, database URL, tokens by name) of a Hypercorn server."""
     with database(request.param, tmp_path_factory) as url:
         port = serverutil.free_port()
         # A small output cap, so that a bounded run hits it with a small input; a small body limit likewise.
@@ -98,7 +98,9 @@ def site(request, tmp_path_factory):
             MAX_OUTPUT_BYTES="4096",
             MAX_CONTENT_LENGTH=str(MAX_BODY),
         )
-        args = [*serverutil.python_module("hypercorn"), "app:app", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+        # On PostgreSQL two workers: stateless MCP needs no sticky sessions, any worker answers any request.
+        workers = "1" if request.param == "sqlite" else "2"
+        args = [*serverutil.python_module("hypercorn"), "app:app", "--bind", f"127.0.0.1:{port}", "--workers", workers]
         with serverutil.running(args, env) as server:
             tokens = in_thread(asyncio.run, make_accounts(url))
             base = f"http://127.0.0.1:{port}"
