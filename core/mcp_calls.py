@@ -89,8 +89,10 @@ def request_scope(caller_scope: dict, tool: AssistantTool, path: str, query: byt
     """The API request: the /mcp request's connection, host, client and credentials; the route's method and path."""
     headers = [(name, value) for name, value in caller_scope["headers"] if name.lower() not in NOT_PASSED_ON]
     headers.append((b"accept", b"application/json"))
+    if tool.body == "json":
+        headers.append((b"content-type", b"application/json"))
     if tool.method == "POST":
-        headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        headers.append((b"content-length", str(len(body)).encode()))
     return {
         **caller_scope,
         "method": tool.method,

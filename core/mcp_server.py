@@ -23,12 +23,13 @@ import mcp_types as types
 from mcp.server.lowlevel import Server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
+from mcp.shared.exceptions import MCPError
 from quart import Quart
 
 from core.auth import user_for_token
 from core.config import Settings
 from core.errors import DATABASE_DOWN_MESSAGE, RETRY_AFTER_SECONDS, is_database_outage
-from core.mcp_calls import call_tool, error_result
+from core.mcp_calls import call_tool
 from core.mcp_catalog import AssistantTool, catalog_of, named_item_tool, owner_item_tools
 from core.security import CSRF_MESSAGE, HSTS, SECURITY_HEADERS
 
@@ -42,8 +43,9 @@ HEADERS = (
     (b"cache-control", b"no-store"),
 )
 INSTRUCTIONS = (
-    "mytools: developer tools (hash, encode, convert, JSON, regex, time, …) and the account's short links, pastes, "
-    "notes, webhook bins and saved recipes. Each tool's result is JSON (structured content) and a text."
+    "This site's developer tools, and what the token's account keeps in them (short links, pastes, notes, webhook "
+    "bins, saved recipes). A result is JSON (structured content) and a text; a refused input is an error result "
+    "whose text says which field and why."
 )
 
 
@@ -150,8 +152,8 @@ class McpEndpoint:
     async def call_tool(self, ctx, params: types.CallToolRequestParams) -> types.CallToolResult:
         _, scope = caller(ctx)
         tool = catalog_of(self.quart).get(params.name) or named_item_tool(self.quart, params.name)
-        if tool is None:
-            return error_result(f"No tool is named {params.name!r}; tools/list names them.")
+        if tool is None:  # MCP's protocol error for an unknown tool (a tool's own failure is an error result)
+            raise MCPError(code=types.INVALID_PARAMS, message=f"Unknown tool: {params.name!r} (tools/list names them)")
         urls = self.quart.url_map.bind("localhost")
         return await call_tool(self.app, urls, scope, tool, dict(params.arguments or {}))
 

@@ -203,12 +203,13 @@ async def test_the_bounded_executors_output_cap_applies_as_on_the_api(site):
     assert text_of(result).startswith("the result would be larger than the output limit of 4")  # MAX_OUTPUT_BYTES
 
 
-async def test_an_unknown_tool_or_a_missing_path_argument_is_an_error_result(site):
+async def test_an_unknown_tool_is_a_protocol_error_and_a_missing_path_argument_an_error_result(site):
     base, _, tokens = site
     async with session(base, tokens["alice"]) as client:
-        unknown = await client.call_tool("no_such_tool", {})
+        with pytest.raises(MCPError) as unknown:
+            await client.call_tool("no_such_tool", {})
         missing = await client.call_tool("links_get", {})
-    assert unknown.is_error and text_of(unknown) == "No tool is named 'no_such_tool'; tools/list names them."
+    assert unknown.value.code == -32602 and unknown.value.error.message.startswith("Unknown tool: 'no_such_tool'")
     assert missing.is_error and text_of(missing) == "code: Field required"
 
 
@@ -312,10 +313,29 @@ async def test_hostile_requests_get_clear_answers_never_a_500(site):
         assert (await client.post("/mcp", content=too_big)).status_code == 413  # MAX_CONTENT_LENGTH
         deep = await client.post("/mcp", content=nested)
         assert deep.status_code == 400 and deep.json()["error"]["code"] == -32700  # JSON-RPC's parse error
-        bad_name = (await client.post("/mcp", json=tool_call("recipe_a/../b", {}))).json()["result"]
-        assert bad_name["isError"] and bad_name["content"][0]["text"].startswith("No tool is named 'recipe_a/../b'")
+        bad_name = (await client.post("/mcp", json=tool_call("recipe_a/../b", {}))).json()["error"]
+        assert bad_name["code"] == -32602 and bad_name["message"].startswith("Unknown tool: 'recipe_a/../b'")
         escape = (await client.post("/mcp", json=tool_call("links_get", {"code": "../../api/hash"}))).json()["result"]
         assert escape["isError"] and escape["content"][0]["text"] == "There is nothing at this address."
         for method in ("GET", "DELETE"):  # stateless: no stream to hold open, no session to end
             refused = await client.request(method, "/mcp")
             assert refused.status_code == 405 and refused.headers["allow"] == "POST"
+
+
+async def test_notes_by_integer_id_and_search_are_the_owners_alone(site):
+    base, _, tokens = site
+    async with session(base, tokens["alice"]) as client:
+        created = await client.call_tool("notes_create", {"title": "Assistant", "body": "*made* over MCP"})
+        assert not created.is_error, text_of(created)
+        note_id = created.structured_content["id"]
+        read = await client.call_tool("notes_get", {"note_id": note_id})
+        found = await client.call_tool("notes_list", {"q": "over MCP"})
+        not_a_number = await client.call_tool("notes_get", {"note_id": "first"})
+    assert read.structured_content["html"] == "<p><em>made</em> over MCP</p>\n"
+    assert [note["id"] for note in found.structured_content["notes"]] == [note_id]
+    assert not_a_number.is_error and text_of(not_a_number) == "note_id: Input should be a valid integer"
+    async with session(base, tokens["bob"]) as client:
+        other = await client.call_tool("notes_get", {"note_id": note_id})
+        listed = await client.call_tool("notes_list", {})
+    assert other.is_error and text_of(other) == "No note with this id."
+    assert listed.structured_content["notes"] == []

@@ -1,0 +1,62 @@
+"""The assistant tools made from the registry (core/mcp_catalog.py), without a server: names, schemas, hints."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from core.mcp_catalog import NAME, AssistantTool, build_catalog, mcp_name
+from core.mcp_server import mcp_tool
+from core.operations import Operation
+from core.registry import enabled_tools
+from tests.conftest import make_app
+
+
+def test_every_operation_is_a_tool_whose_schema_is_its_input_models():
+    app = make_app("sqlite:///:memory:")
+    catalog = build_catalog(app)
+    for tool in enabled_tools(app):
+        for operation in tool.operations:
+            item = catalog[mcp_name(tool.slug, operation.name)]
+            assert item.operation is operation
+            expected = operation.input.model_json_schema() if not operation.reads_request else {}
+            assert {k: v for k, v in item.input_schema.items() if k != "additionalProperties"} == (
+                expected or {"type": "object", "properties": {}}
+            )
+            assert item.description.startswith(tool.summary.rstrip("."))
+    assert all(NAME.fullmatch(name) for name in catalog)
+    assert catalog["url_build"].endpoint == "url.api_build" and catalog["http_status"].endpoint == "http-status.api"
+
+
+def test_stateful_tools_lend_their_read_and_create_routes_only():
+    app = make_app("sqlite:///:memory:")
+    catalog = build_catalog(app)
+    assert {n for n in catalog if n.startswith("links_")} == {"links_create", "links_list", "links_get"}
+    assert catalog["links_list"].body == "query" and catalog["links_get"].path_args == ("code",)
+    assert catalog["links_get"].input_schema["properties"]["code"] == {
+        "type": "string",
+        "pattern": "^(?:[A-Za-z0-9_-]{1,100})$",  # the <key:…> converter's own rule
+    }
+    assert catalog["notes_get"].input_schema["properties"]["note_id"] == {"type": "integer", "minimum": 1}
+    assert "hash_file" not in catalog  # a file upload (multipart) is no JSON tool
+    assert "encode_base64" not in catalog and "base64" not in catalog  # the deprecated /api/base64
+
+
+class Lookup(BaseModel):
+    input: str
+
+
+async def resolve(data: Lookup) -> dict:
+    return {"result": data.input}
+
+
+def test_hints_say_what_a_call_does():
+    app = make_app("sqlite:///:memory:")
+    catalog = build_catalog(app)
+    hash_hints = mcp_tool(catalog["hash"]).annotations
+    assert hash_hints.read_only_hint and hash_hints.idempotent_hint and not hash_hints.open_world_hint
+    assert not mcp_tool(catalog["uuid"]).annotations.idempotent_hint  # a generator answers anew each time
+    create = mcp_tool(catalog["links_create"]).annotations
+    assert not create.read_only_hint and not create.destructive_hint
+    network = Operation(Lookup, resolve, network=True)
+    lookup = AssistantTool("dns", "DNS", "Look names up.", {}, "POST", "dns.api", operation=network, read_only=True)
+    assert mcp_tool(lookup).annotations.open_world_hint  # it reaches other hosts
