@@ -57,15 +57,20 @@ def split_arguments(tool: AssistantTool, arguments: dict[str, Any]) -> tuple[dic
         if name not in rest:
             raise ArgumentError(f"{name}: Field required")
         values[name] = str(rest.pop(name))
-    if tool.body != "json":
-        problem = unknown_fields_problem(tool.model, rest) if tool.model is not None else None
-        if tool.model is None and rest:
-            names = ", ".join(rest)
-            problem = (f"Unknown field{'s' if len(rest) > 1 else ''}: {names}. The fields are: "
-                       + (", ".join(a for a in tool.path_args if a not in tool.fixed) or "none") + ".", "")  # fmt: skip
-        if problem is not None:
-            raise ArgumentError(problem[0])
+    if tool.body != "json" and (problem := unknown_arguments(tool, rest)):
+        raise ArgumentError(problem)  # a JSON body's unknown fields are the API's to name
     return values, rest
+
+
+def unknown_arguments(tool: AssistantTool, rest: dict[str, Any]) -> str | None:
+    """core/errors.py's wording for arguments neither the path nor the query string takes."""
+    if tool.model is not None:
+        problem = unknown_fields_problem(tool.model, rest)
+        return problem[0] if problem else None
+    if not rest:
+        return None
+    known = ", ".join(name for name in tool.path_args if name not in tool.fixed) or "none"
+    return f"Unknown field{'s' if len(rest) > 1 else ''}: {', '.join(rest)}. The fields are: {known}."
 
 
 def route_path(urls: MapAdapter, tool: AssistantTool, values: dict[str, str]) -> str:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from pydantic import BaseModel
 
+from core.mcp_calls import ArgumentError, split_arguments
 from core.mcp_catalog import NAME, AssistantTool, build_catalog, mcp_name
 from core.mcp_server import mcp_tool
 from core.operations import Operation
@@ -60,3 +64,24 @@ def test_hints_say_what_a_call_does():
     network = Operation(Lookup, resolve, network=True)
     lookup = AssistantTool("dns", "DNS", "Look names up.", {}, "POST", "dns.api", operation=network, read_only=True)
     assert mcp_tool(lookup).annotations.open_world_hint  # it reaches other hosts
+
+
+@pytest.mark.parametrize(
+    "name, arguments, message",
+    [
+        ("links_get", {}, "code: Field required"),
+        ("links_get", {"code": "abc", "colour": 1}, "Unknown field: colour. The fields are: code."),
+        ("links_list", {"zzz": 1, "y": 2}, "Unknown fields: zzz, y. The fields are: q."),  # the query model's
+        ("paste_list", {"x": 1}, "Unknown field: x. The fields are: none."),
+    ],
+)
+def test_arguments_the_route_cannot_take_are_named_as_the_api_names_a_bodys(name, arguments, message):
+    catalog = build_catalog(make_app("sqlite:///:memory:"))
+    with pytest.raises(ArgumentError, match=f"^{re.escape(message)}$"):
+        split_arguments(catalog[name], arguments)
+
+
+def test_a_json_bodys_unknown_fields_are_left_to_the_api():
+    catalog = build_catalog(make_app("sqlite:///:memory:"))
+    assert split_arguments(catalog["hash"], {"input": "abc", "colour": 1}) == ({}, {"input": "abc", "colour": 1})
+    assert split_arguments(catalog["links_get"], {"code": "abc"}) == ({"code": "abc"}, {})
