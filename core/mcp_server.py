@@ -89,6 +89,7 @@ class McpEndpoint:
 
     async def serving(self) -> AsyncIterator[None]:
         """The SDK's session manager runs while the app serves (a new one each time: it runs only once)."""
+        catalog_of(self.quart)  # built now: a tool MCP cannot name stops the start, not the first call
         manager = StreamableHTTPSessionManager(
             self.server,
             json_response=True,
