@@ -135,9 +135,11 @@ def text_of(result) -> str:
     return result.content[0].text
 
 
-def operation_names() -> set[str]:
-    app = make_app("sqlite:///:memory:")
-    return {mcp_name(tool.slug, op.name) for tool in enabled_tools(app) for op in tool.operations}
+def registry_names() -> tuple[set[str], set[str]]:
+    """(the MCP name of every operation, the slugs of the tools without operations: the stateful ones)."""
+    tools = enabled_tools(make_app("sqlite:///:memory:"))
+    operations = {mcp_name(tool.slug, op.name) for tool in tools for op in tool.operations}
+    return operations, {mcp_name(tool.slug) for tool in tools if not tool.operations}
 
 
 async def test_the_list_is_one_tool_per_operation_plus_the_stateful_routes_plus_the_owners_recipes(site):
@@ -147,15 +149,16 @@ async def test_the_list_is_one_tool_per_operation_plus_the_stateful_routes_plus_
     hidden = await api(base, tokens["bob"], "POST", "/api/recipes", json={"name": "Bob's", "steps": BASE64_DECODE})
     async with session(base, tokens["alice"]) as client:
         listed = {tool.name: tool for tool in (await client.list_tools()).tools}
-    operations = operation_names()
-    recipes = {name for name in listed if name.startswith("recipe_")}
-    stateful = set(listed) - operations - recipes
-    assert operations <= set(listed) and "hash" in operations and "url_build" in operations
+    kept = (await api(base, tokens["alice"], "GET", "/api/recipes")).json()["recipes"]
+    operations, stateful_slugs = registry_names()
+    recipes = {f"recipe_{recipe['slug']}" for recipe in kept}  # alice's, as the API lists them
+    stateful = {name for name in listed if any(name.startswith(f"{slug}_") for slug in stateful_slugs)}
+    assert operations <= set(listed) and {"hash", "url_build", "http_status"} <= operations
+    assert recipes <= set(listed) and f"recipe_{saved.json()['slug']}" in recipes
+    assert f"recipe_{hidden.json()['slug']}" not in listed  # bob's: not in alice's list
     assert STATEFUL_TOOLS <= stateful
     assert not {name for name in stateful if name.endswith(("_update", "_delete"))}  # read and create only
-    assert f"recipe_{saved.json()['slug']}" in recipes
-    assert f"recipe_{hidden.json()['slug']}" not in recipes  # bob's: not in alice's list
-    assert len(listed) == len(operations) + len(stateful) + len(recipes)
+    assert len(listed) == len(operations) + len(stateful) + len(recipes)  # nothing else, nothing twice
     recipe = listed[f"recipe_{saved.json()['slug']}"]
     assert recipe.title == "Unbase" and "'Unbase': encode" in recipe.description
     hash_tool = listed["hash"]
