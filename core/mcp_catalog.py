@@ -51,17 +51,14 @@ class AssistantTool:
     primary: str = ""  # else: the output field that is the result's text ("" for the JSON itself)
     fixed: dict[str, str] = field(default_factory=dict)  # path arguments set by the tool (a saved recipe's key)
 
-    @property
-    def argument_names(self) -> frozenset[str]:
-        names = set(self.path_args) - set(self.fixed)
-        if self.model is not None:
-            names |= set(self.model.model_fields) | {f.alias for f in self.model.model_fields.values() if f.alias}
-        return frozenset(names)
-
 
 def mcp_name(*parts: str) -> str:
     """`http-status` -> `http_status`, ("url", "build") -> `url_build`: MCP's characters, one spelling."""
-    name = "_".join(part.replace("-", "_") for part in parts if part)
+    return checked_name("_".join(part.replace("-", "_") for part in parts if part))
+
+
+def checked_name(name: str) -> str:
+    """The name as it is (a saved recipe's key keeps its `-`: it is the key), if MCP allows it."""
     if not NAME.fullmatch(name):
         raise RuntimeError(f"{name!r} cannot be an MCP tool name (letters, digits, _ and -, at most 64)")
     return name
@@ -189,7 +186,7 @@ def item_tool(app: Quart, tool: Tool, items: AssistantItems, key: str, title: st
     """The assistant tool that runs one saved thing: its route with the key in the path."""
     rule = rules_by_endpoint(app)[items.endpoint]
     made = route_tool(
-        app, tool, rule, "POST", mcp_name(items.prefix + key), description, title=title, primary=items.primary,
+        app, tool, rule, "POST", checked_name(items.prefix + key), description, title=title, primary=items.primary,
         fixed={items.key: key},
     )  # fmt: skip
     if made is None:

@@ -8,7 +8,7 @@ import pytest
 from pydantic import BaseModel
 
 from core.mcp_calls import ArgumentError, split_arguments
-from core.mcp_catalog import NAME, AssistantTool, build_catalog, mcp_name
+from core.mcp_catalog import NAME, AssistantTool, build_catalog, item_tool, mcp_name, named_item_tool
 from core.mcp_server import mcp_tool
 from core.operations import Operation
 from core.registry import enabled_tools
@@ -85,3 +85,13 @@ def test_a_json_bodys_unknown_fields_are_left_to_the_api():
     catalog = build_catalog(make_app("sqlite:///:memory:"))
     assert split_arguments(catalog["hash"], {"input": "abc", "colour": 1}) == ({}, {"input": "abc", "colour": 1})
     assert split_arguments(catalog["links_get"], {"code": "abc"}) == ({"code": "abc"}, {})
+
+
+def test_a_saved_recipes_tool_keeps_its_slug_as_it_is():
+    app = make_app("sqlite:///:memory:")
+    recipes = next(tool for tool in enabled_tools(app) if tool.slug == "recipes")
+    item = item_tool(app, recipes, recipes.assistant_items, "Ab-c_9", "Mine", "Your saved recipe 'Mine'.")
+    assert item.name == "recipe_Ab-c_9"  # not recipe_Ab_c_9: a `-` of a slug is no `_` (a different recipe)
+    assert item.fixed == {"slug": "Ab-c_9"} and item.endpoint == "recipes.api_run_saved"
+    assert named_item_tool(app, "recipe_Ab-c_9").fixed == {"slug": "Ab-c_9"}
+    assert set(item.input_schema["properties"]) == {"input"}  # the slug is fixed, not asked for
