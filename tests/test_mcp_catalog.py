@@ -1,4 +1,4 @@
-"""The assistant tools made from the registry (core/mcp_catalog.py), without a server: names, schemas, hints."""
+"""The assistant tools made from the registry (core/mcp_catalog.py), in process: names, schemas, hints, arguments."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from core.mcp_server import mcp_tool
 from core.operations import Operation
 from core.registry import enabled_tools
 from tests.conftest import make_app
+
+PASSWORD = "correct horse battery"  # conftest.owner's
 
 
 def test_every_operation_is_a_tool_whose_schema_is_its_input_models():
@@ -95,3 +97,10 @@ def test_a_saved_recipes_tool_keeps_its_slug_as_it_is():
     assert item.fixed == {"slug": "Ab-c_9"} and item.endpoint == "recipes.api_run_saved"
     assert named_item_tool(app, "recipe_Ab-c_9").fixed == {"slug": "Ab-c_9"}
     assert set(item.input_schema["properties"]) == {"input"}  # the slug is fixed, not asked for
+
+
+async def test_a_new_token_is_shown_with_the_mcp_address(logged_in):
+    created = await logged_in.post("/account/tokens", form={"name": "assistant", "current_password": PASSWORD})
+    page = await created.get_data(as_text=True)
+    assert created.status_code == 201
+    assert "<code>http://localhost/mcp</code> (MCP;" in page  # the site's own address, as url_for builds it
