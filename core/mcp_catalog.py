@@ -126,18 +126,13 @@ def operation_tools(app: Quart, tool: Tool, rules: dict[str, Rule]) -> list[Assi
     for operation in tool.operations:
         method = "GET" if operation.reads_request else "POST"
         endpoint, _ = urls.match(api_path(tool.slug, operation), method=method)
-        found.append(
-            route_tool(
-                app,
-                tool,
-                rules[endpoint],
-                method,
-                mcp_name(tool.slug, operation.name),
-                operation.description,
-                read_only=True,
-                operation=operation,
-            )  # fmt: skip
-        )
+        title = f"{tool.title}: {operation.name}" if operation.name else tool.title
+        name = mcp_name(tool.slug, operation.name)
+        made = route_tool(
+            app, tool, rules[endpoint], method, name, operation.description, title=title, read_only=True,
+            operation=operation,
+        )  # fmt: skip
+        found.append(made)
     return [item for item in found if item is not None]
 
 

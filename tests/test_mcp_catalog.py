@@ -31,6 +31,7 @@ def test_every_operation_is_a_tool_whose_schema_is_its_input_models():
             assert item.description.startswith(tool.summary.rstrip("."))
     assert all(NAME.fullmatch(name) for name in catalog)
     assert catalog["url_build"].endpoint == "url.api_build" and catalog["http_status"].endpoint == "http-status.api"
+    assert catalog["url_build"].title == "URL parser: build" and catalog["url"].title == "URL parser"
 
 
 def test_stateful_tools_lend_their_read_and_create_routes_only():
