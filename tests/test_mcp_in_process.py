@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from pydantic import BaseModel
 
+from core.auth import create_token, create_user
 from core.mcp_calls import ArgumentError, split_arguments
 from core.mcp_catalog import NAME, AssistantTool, build_catalog, item_tool, mcp_name, named_item_tool
 from core.mcp_server import mcp_tool
 from core.operations import Operation
 from core.registry import enabled_tools
 from tests.conftest import make_app
+from tests.test_mcp import MCP_HEADERS
 
 PASSWORD = "correct horse battery"  # conftest.owner's
 
@@ -105,3 +108,24 @@ async def test_a_new_token_is_shown_with_the_mcp_address(logged_in):
     page = await created.get_data(as_text=True)
     assert created.status_code == 201
     assert "<code>http://localhost/mcp</code> (MCP;" in page  # the site's own address, as url_for builds it
+
+
+async def test_while_the_database_is_away_mcp_answers_503_and_then_recovers(tmp_path, sqlite_template):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    shutil.copy(sqlite_template, folder / "db.sqlite3")
+    app = make_app(f"sqlite:///{folder / 'db.sqlite3'}")
+    async with app.test_app():  # the test client goes through the ASGI layers, /mcp's included
+        async with app.app_context():
+            await create_user("owner", PASSWORD)
+            headers = {**MCP_HEADERS, "Authorization": f"Bearer {await create_token('owner')}"}
+        client = app.test_client()
+        listing = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+        folder.rename(tmp_path / "moved")
+        away = await client.post("/mcp", json=listing, headers=headers)
+        assert away.status_code == 503 and away.headers["Retry-After"] == "30"
+        assert (await away.get_json())["error"]["message"].startswith("The database is unavailable right now")
+        (tmp_path / "moved").rename(folder)
+        back = await client.post("/mcp", json=listing, headers=headers)
+        assert back.status_code == 200
+        assert "hash" in {tool["name"] for tool in (await back.get_json())["result"]["tools"]}
