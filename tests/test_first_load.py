@@ -57,6 +57,7 @@ def test_the_declarations_of_the_tools():
         "lorem",
         "password",
         "time",
+        "totp",
         "uuid",
         "whoami",
     }
