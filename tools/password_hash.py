@@ -10,7 +10,7 @@ import bcrypt
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from pydantic import BaseModel, Field
 
-from core.forms import ToolInputError
+from core.forms import ToolInputError, utf8_bytes
 from core.operations import Operation
 from core.registry import Tool
 
@@ -66,10 +66,7 @@ class PasswordHashOutput(BaseModel):
 def password_bytes(text: str) -> bytes:
     if not text:
         raise ToolInputError("type the password", "input")
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ToolInputError("the password holds a lone surrogate (U+D800 to U+DFFF), which is not text") from None
+    return utf8_bytes(text)
 
 
 def bcrypt_password(text: str) -> bytes:
