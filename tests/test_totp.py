@@ -111,6 +111,14 @@ def test_the_otpauth_uri_and_its_qr_code():
     assert error.value.field == "issuer"
 
 
+def test_a_uri_too_long_for_a_qr_code_is_a_field_error():
+    # Each 😀 is %F0%9F%98%80 (12 characters); the issuer appears twice: over 3,600 characters, past the
+    # 2,331 bytes a version 40 QR code holds at level M (ISO/IEC 18004 Table 7).
+    with pytest.raises(ToolInputError, match="too long for a QR code") as error:
+        run(TotpInput(issuer="😀" * 100, account="😀" * 100), NOW)
+    assert error.value.field == "issuer"
+
+
 async def test_api_and_page(tool_client):
     body = {"input": SHA1_SECRET, "digits": 8, "time": 59}
     api = await tool_client.post("/api/totp", json=body)

@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 
 import segno
 from pydantic import BaseModel, Field, field_validator
+from segno import DataOverflowError
 
 from core.forms import ToolInputError
 from core.operations import Operation
@@ -132,7 +133,13 @@ def otpauth_uri(secret: str, data: TotpInput) -> str:
 
 def qr_svg(uri: str) -> str:
     out = io.BytesIO()
-    code = segno.make_qr(uri, error="M", boost_error=False, encoding="utf-8")
+    try:
+        code = segno.make_qr(uri, error="M", boost_error=False, encoding="utf-8")
+    except DataOverflowError:  # 😀 is 12 characters once percent-encoded, and the issuer is written twice
+        raise ToolInputError(
+            f"the otpauth URI is {len(uri):,} characters, too long for a QR code: shorten the issuer or account",
+            "issuer",
+        ) from None
     code.save(out, kind="svg", xmldecl=False, svgns=True, title="QR code of the otpauth URI", border=4,
               dark="#000", light="#fff", omitsize=True, nl=False)  # fmt: skip
     return out.getvalue().decode("utf-8").replace("<svg ", '<svg role="img" ', 1)

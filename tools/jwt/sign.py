@@ -106,6 +106,15 @@ def header_and_payload(data: SignInput) -> tuple[dict[str, Any], str, str]:
     return header, compact(header), compact(payload)
 
 
+def jwk_key(text: str):
+    """The key in a JWK (RSA, EC or OKP); ValueError when it is not one."""
+    jwk = json.loads(text)
+    kty = jwk.get("kty") if isinstance(jwk, dict) else None
+    if not isinstance(kty, str) or kty not in JWK_READERS:
+        raise ToolInputError('a JWK key is a JSON object with "kty" RSA, EC or OKP', "key")
+    return JWK_READERS[kty].from_jwk(jwk)
+
+
 def private_key(algorithm: str, text: str):
     """The private key for an asymmetric algorithm; ToolInputError (field `key`) says what does not fit."""
     text = text.strip()
@@ -115,8 +124,7 @@ def private_key(algorithm: str, text: str):
         elif text.startswith("-----BEGIN") and "PRIVATE KEY-----" in text.split("\n", 1)[0]:
             key = serialization.load_pem_private_key(text.encode("ascii", "replace"), password=None)
         elif text.startswith("{"):
-            jwk = json.loads(text)
-            key = JWK_READERS[jwk["kty"]].from_jwk(jwk)
+            key = jwk_key(text)
         elif text.startswith(("-----BEGIN", "ssh-", "ecdsa-")):
             raise ToolInputError(f"{algorithm} signs with a private key; this is a public key or certificate", "key")
         else:
