@@ -87,15 +87,16 @@ TOOL = Tool(
     category="Crypto",
     icon="lock",
     keywords=("decrypt", "aes", "aes-gcm", "gcm", "passphrase", "scrypt", "argon2", "cipher", "secret message"),
+    # The quick decryption first (scrypt ln=10): the first example runs on every view of the empty page.
     examples=(
+        (
+            "Decrypt",
+            {"mode": "decrypt", "input": EXAMPLE_SEALED, "passphrase": "correct horse battery staple"},
+        ),
         ("Encrypt with scrypt", {"mode": "encrypt", "input": "Attack at dawn", "passphrase": "correct horse"}),
         (
             "Encrypt with Argon2id",
             {"mode": "encrypt", "input": "Meet me at noon", "passphrase": "battery staple", "kdf": "argon2id"},
-        ),
-        (
-            "Decrypt",
-            {"mode": "decrypt", "input": EXAMPLE_SEALED, "passphrase": "correct horse battery staple"},
         ),
     ),
     operations=(
