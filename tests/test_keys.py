@@ -145,3 +145,9 @@ async def test_api_and_page(tool_client):
     html = await first.get_data(as_text=True)
     assert "-----BEGIN PRIVATE KEY-----" in html and "Link to this result" not in html  # a fresh pair, no link
     assert first.headers["Cache-Control"] == "no-store"
+    public = await tool_client.post("/tools/keys/", form={"mode": "inspect", "input": RFC8037_JWK})
+    assert "Link to this result" in await public.get_data(as_text=True)
+    private = (await generated.get_json())["private_pem"]
+    inspected = await tool_client.post("/tools/keys/", form={"mode": "inspect", "input": private})
+    page = await inspected.get_data(as_text=True)
+    assert "only its public half is shown" in page and "Link to this result" not in page

@@ -80,6 +80,12 @@ def primary_text(output: KeysOutput) -> str:
     return output.private_pem or output.ssh_fingerprint
 
 
+def page_context(form, result: KeysOutput | None) -> dict:
+    """A link only to an inspected public key: a generated pair would differ, and a private key never goes in one."""
+    shareable = result is not None and result.mode == "inspect" and not result.private_given
+    return {} if shareable else {"share": None}
+
+
 # RFC 8037 Appendix A.2: the public half of RFC 8032's test key 1, whose thumbprint A.3 gives.
 RFC8037_JWK = '{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}'
 
@@ -102,7 +108,7 @@ TOOL = Tool(
             primary=primary_text,
             bounded=True,  # an RSA 4096 key can take a second or more to find
             varies=True,  # a new key pair on every call
-            context=lambda form, result: {} if result and result.mode == "inspect" else {"share": None},
+            context=page_context,
             response_headers={"Cache-Control": "no-store"},  # a private key must not sit in any cache
         ),
     ),
