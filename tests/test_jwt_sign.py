@@ -184,3 +184,18 @@ async def test_api_page_and_key_in_a_link(tool_client):
     assert "The key in this link was ignored" in text and 'id="jwt-token"' not in text
     decode_page = await (await tool_client.get("/tools/jwt/")).get_data(as_text=True)
     assert 'href="/tools/jwt/sign/"' in decode_page
+
+
+async def test_a_recipe_signs_claims_then_decodes_and_verifies_the_token(tool_client):
+    key = {"key": RFC7515_A1_K, "key_encoding": "base64url"}
+    steps = [
+        {"tool": "jwt", "operation": "sign", "options": key},
+        {"tool": "jwt", "options": key, "take": "summary"},
+    ]
+    claims = '{"iss": "joe", "exp": 4102444800}'  # 2100-01-01T00:00:00Z: valid for decades
+    response = await tool_client.post("/api/recipes/run", json={"input": claims, "steps": steps})
+    body = await response.get_json()
+    assert response.status_code == 200, body
+    token = body["steps"][0]["output"]
+    assert token == pyjwt.encode({"iss": "joe", "exp": 4102444800}, b64u(RFC7515_A1_K), headers={"typ": "JWT"})
+    assert body["output"].startswith("Signature verified (HS256).")

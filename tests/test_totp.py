@@ -132,3 +132,9 @@ async def test_api_and_page(tool_client):
     assert empty_time.status_code == 200 and 'aria-invalid="true"' not in await empty_time.get_data(as_text=True)
     first = await (await tool_client.get("/tools/totp/")).get_data(as_text=True)
     assert 'id="totp-secret"' in first  # a first load generates a secret
+
+
+async def test_as_a_recipe_step_the_secret_comes_in_and_the_code_goes_out(tool_client):
+    steps = [{"tool": "totp", "options": {"digits": 8, "time": 1234567890}}]
+    response = await tool_client.post("/api/recipes/run", json={"input": SHA1_SECRET, "steps": steps})
+    assert (await response.get_json())["output"] == "89005924"  # RFC 6238 Appendix B, SHA1 at 1234567890
