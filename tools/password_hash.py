@@ -37,11 +37,16 @@ class PasswordHashInput(BaseModel):
     )
     algorithm: Algorithm = Field(default="bcrypt", description="mode=hash: bcrypt or argon2id (RFC 9106).")
     cost: int = Field(
-        default=12, ge=BCRYPT_COSTS[0], le=BCRYPT_COSTS[1], description="bcrypt: log2 of the rounds, 4-13."
+        default=12,
+        title="Cost (bcrypt)",
+        ge=BCRYPT_COSTS[0],
+        le=BCRYPT_COSTS[1],
+        description="bcrypt: log2 of the rounds, 4-13.",
     )
     time_cost: int = Field(default=3, ge=ARGON2_TIME[0], le=ARGON2_TIME[1], description="argon2id: passes, 1-10.")
     memory_kib: int = Field(
         default=65536,
+        title="Memory (KiB)",
         ge=ARGON2_MEMORY_KIB[0],
         le=ARGON2_MEMORY_KIB[1],
         description="argon2id: memory in KiB, 1024-65536 (64 MiB, RFC 9106's second recommended option).",

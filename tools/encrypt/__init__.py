@@ -27,12 +27,22 @@ class EncryptInput(BaseModel):
     passphrase: str = Field(
         max_length=1_000, description="The passphrase (UTF-8). Never stored, logged or put in a share link."
     )
-    kdf: Kdf = Field(default="scrypt", description="encrypt: how the key is derived, scrypt or argon2id.")
-    scrypt_ln: int = Field(default=15, ge=10, le=16, description="encrypt, scrypt: N = 2^ln (15: 32 MiB), 10-16.")
-    argon2_memory_kib: int = Field(
-        default=65536, ge=1024, le=65536, description="encrypt, argon2id: memory in KiB, 1024-65536."
+    kdf: Kdf = Field(
+        default="scrypt", title="Key derivation", description="encrypt: how the key is derived, scrypt or argon2id."
     )
-    argon2_time_cost: int = Field(default=3, ge=1, le=10, description="encrypt, argon2id: passes, 1-10.")
+    scrypt_ln: int = Field(
+        default=15, ge=10, le=16, title="scrypt log2(N)", description="encrypt, scrypt: N = 2^ln (15: 32 MiB), 10-16."
+    )
+    argon2_memory_kib: int = Field(
+        default=65536,
+        ge=1024,
+        le=65536,
+        title="Argon2id memory (KiB)",
+        description="encrypt, argon2id: memory in KiB, 1024-65536.",
+    )
+    argon2_time_cost: int = Field(
+        default=3, ge=1, le=10, title="Argon2id passes", description="encrypt, argon2id: passes, 1-10."
+    )
 
 
 class EncryptOutput(BaseModel):

@@ -85,7 +85,7 @@ async def sign_page():
     """Sign claims as a token: the form (a key is never read from a link), and the token."""
     form = await read_page_form(SignInput)
     result = None
-    if form.data is not None and form.data.input.strip():
+    if form.data is not None and form.data.input.strip() and form.data.key.strip():  # both typed: sign
         try:
             result = await execute(SIGN, form.data)
         except ToolInputError as exc:
