@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import jwt as pyjwt
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
 from core.forms import ToolInputError
 from tests.test_jwt import (
@@ -203,3 +203,11 @@ async def test_a_recipe_signs_claims_then_decodes_and_verifies_the_token(tool_cl
     token = body["steps"][0]["output"]
     assert token == pyjwt.encode({"iss": "joe", "exp": 4102444800}, b64u(RFC7515_A1_K), headers={"typ": "JWT"})
     assert body["output"].startswith("Signature verified (HS256).")
+
+
+def test_eddsa_signs_with_ed448_too():
+    # RFC 8037 §3.1: EdDSA covers Ed25519 and Ed448; the header says only "EdDSA".
+    key = ed448.Ed448PrivateKey.generate()
+    token = sign(SignInput(input='{"a": 1}', key=private_pem(key), algorithm="EdDSA")).token
+    assert pyjwt.decode(token, key.public_key(), algorithms=["EdDSA"]) == {"a": 1}
+    assert len(b64u(token.rsplit(".", 1)[1])) == 114  # an Ed448 signature (RFC 8032 §5.2.6)

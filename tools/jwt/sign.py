@@ -94,7 +94,6 @@ def header_and_payload(data: SignInput) -> tuple[dict[str, Any], str, str]:
             raise ToolInputError(
                 f'with exact, the header is the whole header: it needs "alg": "{data.algorithm}"', "header"
             )
-        utf8_bytes(data.input)
         return header, header_text, data.input
     extras = json_object(data.header, "header", "header") if data.header.strip() else {}
     if "alg" in extras and extras["alg"] != data.algorithm:
@@ -107,7 +106,7 @@ def header_and_payload(data: SignInput) -> tuple[dict[str, Any], str, str]:
 
 
 def jwk_key(text: str):
-    """The key in a JWK (RSA, EC or OKP); ValueError when it is not one."""
+    """The key in a JWK (RSA, EC or OKP); ToolInputError without a usable kty, ValueError when it does not load."""
     jwk = json.loads(text)
     kty = jwk.get("kty") if isinstance(jwk, dict) else None
     if not isinstance(kty, str) or kty not in JWK_READERS:
@@ -141,7 +140,7 @@ def private_key(algorithm: str, text: str):
     public = key.public_key() if hasattr(key, "public_key") else None
     if public is None:
         raise ToolInputError(f"{algorithm} signs with a private key; this JWK has only the public part", "key")
-    if not key_fits(algorithm, public) or type(public).__name__.startswith("_Ed448"):
+    if not key_fits(algorithm, public):  # EdDSA: Ed25519 or Ed448 (RFC 8037 §3.1)
         raise ToolInputError(f"{algorithm} needs {expected_key(algorithm).replace('public', 'private')}, "
                              f"but this is {describe_key(public)}", "key")  # fmt: skip
     if isinstance(key, rsa.RSAPrivateKey) and key.key_size > MAX_RSA_BITS:
