@@ -1,4 +1,4 @@
-"""Generate RSA, EC (P-256/P-384) and Ed25519 key pairs as PEM, OpenSSH and JWK, with their fingerprints."""
+"""Generate RSA, EC (P-256/P-384) and Ed25519 key pairs as PEM, OpenSSH and JWK, or read a key; fingerprints of both."""
 
 from __future__ import annotations
 
