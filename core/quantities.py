@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from decimal import Decimal, Inexact, localcontext
 from fractions import Fraction
 
@@ -78,3 +80,43 @@ def human_duration(seconds: Fraction) -> str:
     if rest or not parts:
         parts.append(f"{decimal_text(rest, 6)[0]} s")
     return sign + " ".join(parts)
+
+
+ISO_NUMBER = r"(\d{1,20}(?:[.,]\d{1,20})?)"
+ISO_DURATION = re.compile(
+    rf"([-+]?)P(?:{ISO_NUMBER}Y)?(?:{ISO_NUMBER}M)?(?:{ISO_NUMBER}W)?(?:{ISO_NUMBER}D)?"
+    rf"(?:T(?:{ISO_NUMBER}H)?(?:{ISO_NUMBER}M)?(?:{ISO_NUMBER}S)?)?",
+    re.I,
+)
+ISO_FIELDS = ("years", "months", "weeks", "days", "hours", "minutes", "seconds")
+
+
+@dataclass(frozen=True)
+class IsoDuration:
+    """An ISO 8601 duration (PnYnMnWnDTnHnMnS) as written, each number exact; `negative` for a leading '-'."""
+
+    negative: bool
+    years: Fraction
+    months: Fraction
+    weeks: Fraction
+    days: Fraction
+    hours: Fraction
+    minutes: Fraction
+    seconds: Fraction
+
+    def fixed_seconds(self) -> Fraction:
+        """Weeks, days, hours, minutes and seconds in seconds (years and months have no fixed length)."""
+        total = (self.weeks * 7 + self.days) * 86400 + self.hours * 3600 + self.minutes * 60 + self.seconds
+        return -total if self.negative else total
+
+
+def parse_iso_duration(text: str) -> IsoDuration | None:
+    """The duration, None when the text is not shaped like one; ValueError for a 'P' without any number."""
+    found = ISO_DURATION.fullmatch(text.strip())
+    if found is None:
+        return None
+    numbers = found.groups()[1:]
+    if not any(numbers) or found.group(0).upper().endswith("T"):
+        raise ValueError("an ISO 8601 duration needs at least one number and unit, e.g. PT30M or P1DT2H")
+    values = [Fraction(n.replace(",", ".")) if n else Fraction(0) for n in numbers]
+    return IsoDuration(found.group(1) == "-", *values)

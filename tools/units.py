@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from core.forms import ToolInputError
 from core.operations import Operation
-from core.quantities import AMBIGUOUS, BYTE_UNITS, TIME_UNITS, decimal_text, human_duration
+from core.quantities import AMBIGUOUS, BYTE_UNITS, TIME_UNITS, decimal_text, human_duration, parse_iso_duration
 from core.registry import Tool
 
 # Lengths in metres: the inch is 2.54 cm exactly (international yard and pound agreement, 1959).
@@ -48,13 +48,6 @@ KINDS = {
 }
 NUMBER = r"[-+]?(?:\d{1,30}(?:\.\d{0,30})?|\.\d{1,30})(?:[eE][-+]?\d{1,2})?"
 QUANTITY = re.compile(rf"\s*({NUMBER})\s*([^\d\s.+-][^\s]*)?\s*")
-ISO_NUMBER = r"(\d{1,20}(?:[.,]\d{1,20})?)"
-ISO_DURATION = re.compile(
-    rf"([-+]?)P(?:{ISO_NUMBER}Y)?(?:{ISO_NUMBER}M)?(?:{ISO_NUMBER}W)?(?:{ISO_NUMBER}D)?"
-    rf"(?:T(?:{ISO_NUMBER}H)?(?:{ISO_NUMBER}M)?(?:{ISO_NUMBER}S)?)?",
-    re.I,
-)
-ISO_SECONDS = (None, None, 7 * 86400, 86400, 3600, 60, 1)  # Y, M, W, D, H, M, S
 
 
 class UnitsInput(BaseModel):
@@ -93,26 +86,23 @@ def unit_kind(name: str) -> tuple[str, str]:
     raise ToolInputError(f"{hint} (the units are {known})")
 
 
-def iso_seconds(match: re.Match) -> Fraction:
-    """Seconds of an ISO 8601 duration; years and months are refused (they have no fixed length)."""
-    if match.group(2) or match.group(3):
+def iso_seconds(text: str) -> Fraction | None:
+    """Seconds of an ISO 8601 duration (None when the text is not one); years and months are refused."""
+    try:
+        duration = parse_iso_duration(text)
+    except ValueError as exc:
+        raise ToolInputError(str(exc)) from None
+    if duration and (duration.years or duration.months):
         raise ToolInputError("a year or a month has no fixed number of seconds: the date tool adds them to a date")
-    if not any(match.groups()[1:]) or match.group(0).upper().endswith("T"):
-        raise ToolInputError("an ISO 8601 duration needs at least one number and unit, e.g. PT30M or P1DT2H")
-    total = sum(
-        Fraction(number.replace(",", ".")) * size
-        for number, size in zip(match.groups()[1:], ISO_SECONDS, strict=True)
-        if number
-    )
-    return -total if match.group(1) == "-" else total
+    return duration and duration.fixed_seconds()
 
 
 def read_quantity(text: str) -> tuple[str, str, Fraction]:
     """(kind, unit, value) of the input; a duration may be ISO 8601 or several parts ("1 h 30 min")."""
     text = text.strip().replace("\u2212", "-")
-    iso = ISO_DURATION.fullmatch(text)
-    if iso:
-        return "duration", "s", iso_seconds(iso)
+    seconds = iso_seconds(text)
+    if seconds is not None:
+        return "duration", "s", seconds
     parts, position = [], 0
     while position < len(text):
         part = QUANTITY.match(text, position)
