@@ -241,7 +241,7 @@ TOOL = Tool(
     title="IP and MAC addresses",
     category="Network",
     icon="ethernet-port",
-    keywords=("ipv4", "ipv6", "decimal", "reverse dns", "ptr", "cidr", "range", "ula", "rfc 4193", "mac", "eui-64"),
+    keywords=("ipv4", "ipv6", "decimal", "reverse dns", "ptr", "range", "ula", "rfc 4193", "mac", "eui-64"),
     examples=(
         ("192.168.1.1 in every notation", {"mode": "address", "input": "192.168.1.1"}),
         ("Range to CIDRs", {"mode": "range", "input": "10.0.0.5 - 10.0.0.20"}),
