@@ -6,6 +6,8 @@ import ast
 import math
 import operator
 import re
+import sys
+from contextlib import contextmanager
 from fractions import Fraction
 
 from pydantic import BaseModel, Field
@@ -19,6 +21,7 @@ from core.registry import Tool
 MAX_INPUT = 1000
 MAX_DIGITS = 1000  # an exact result may have this many digits (numerator or denominator), no more
 MAX_BITS = int(MAX_DIGITS * math.log2(10)) + 1
+RECURSION_LIMIT = 6 * MAX_INPUT
 MAX_FACTORIAL = 449  # 449! has 998 digits, 450! has 1001
 UNITS = {**{name: ("bytes", size) for name, size in BYTE_UNITS.items()}}
 UNITS |= {name: ("time", size) for name, size in TIME_UNITS.items()}
@@ -74,8 +77,8 @@ def power(base, exponent):
     if isinstance(base, Fraction) and isinstance(exponent, Fraction) and exponent.denominator == 1:
         n = exponent.numerator
         largest = max(abs(base.numerator), base.denominator)
-        digits = abs(n) * math.log10(largest) if largest > 1 else 0  # 0, 1 and -1 stay small to any power
-        if digits > MAX_DIGITS + 1:
+        # 0, 1 and -1 stay small to any power; any other base has at least log10(2) digits per unit of exponent.
+        if largest > 1 and (abs(n) > MAX_BITS or abs(n) * math.log10(largest) > MAX_DIGITS + 1):
             raise ToolInputError(
                 f"the result of a power would have more than {MAX_DIGITS} digits: this calculator stops there"
             )
@@ -204,13 +207,26 @@ def dimension_of(tree: ast.expr) -> str | None:
     return kinds.pop() if kinds else None
 
 
+@contextmanager
+def deep_enough():
+    """Room for the evaluator's recursion over the deepest tree an input of MAX_INPUT characters makes
+    ("1+1+…+1": 500 nested additions, a few frames each); the parser refuses deeper nesting itself."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
+
+
 def evaluate(text: str) -> MathOutput:
     """The value of an arithmetic expression, exact where it can be, converted to a unit when asked."""
     tree, target = parse(text)
     kind = dimension_of(tree)
     names = {**CONSTANTS, **{name: size for name, (_, size) in UNITS.items()}}
     try:
-        value = ExactEval(names).eval(text, previously_parsed=tree)
+        with deep_enough():
+            value = ExactEval(names).eval(text, previously_parsed=tree)
     except ToolInputError:
         raise
     except NameNotDefined as exc:
