@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, Inexact, localcontext
+from decimal import Context, Decimal, Inexact, localcontext
 from fractions import Fraction
 
 # Bytes: SI prefixes are powers of 1000 (kB, MB …), IEC prefixes powers of 1024 (KiB, MiB …; IEC 80000-13).
@@ -45,13 +45,11 @@ def decimal_text(value: Fraction | int, digits: int = ROUNDED_DIGITS) -> tuple[s
     value = Fraction(value)
     if value.denominator == 1:
         return str(value.numerator), True
-    with localcontext() as context:
-        context.prec = EXACT_DIGITS
+    with localcontext(Context(prec=EXACT_DIGITS)) as context:  # fresh: no flags left from earlier work
         number = Decimal(value.numerator) / Decimal(value.denominator)
         exact = not context.flags[Inexact]
     if not exact:
-        with localcontext() as context:
-            context.prec = digits
+        with localcontext(Context(prec=digits)):
             number = Decimal(value.numerator) / Decimal(value.denominator)
     return plain(number), exact
 

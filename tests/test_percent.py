@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Inexact, localcontext
+from fractions import Fraction
+
 import pytest
 
 from core.forms import ToolInputError
+from core.quantities import decimal_text
 from tools.percent import PercentInput, calculate
 
 
@@ -54,3 +58,11 @@ async def test_percent_api_and_page(tool_client):
     assert (await api.get_json())["result"] == "14"
     page = await (await tool_client.get("/tools/percent/?mode=what&x=20&y=80")).get_data(as_text=True)
     assert '<h2 id="percent-formula">20 is 25 % of 80</h2>' in page
+
+
+def test_an_inexact_flag_left_in_the_threads_context_does_not_make_an_exact_answer_inexact():
+    # Seen when the whole suite ran: an earlier computation had left Inexact set on the thread's context.
+    with localcontext() as context:
+        context.flags[Inexact] = True
+        assert calculate(PercentInput(mode="of", x="17.5", y="80")).exact is True
+        assert decimal_text(Fraction(1, 8)) == ("0.125", True)

@@ -19,11 +19,15 @@ DATE_HINT = "a date or date and time in ISO 8601, e.g. 2021-01-03, 2021-01-03T14
 class DateInput(BaseModel):
     input: str = Field(max_length=100, title="Date", description=f"The (start) date: {DATE_HINT}.")
     end: str = Field(
-        default="", max_length=100, description="Optional: a second date; the difference from the first is shown."
+        default="",
+        max_length=100,
+        title="Second date",
+        description="Optional: a second date; the difference from the first is shown.",
     )
     duration: str = Field(
         default="",
         max_length=100,
+        title="Duration to add",
         description="Optional: an ISO 8601 duration to add (P1Y2M10DT2H30M, P2W) or, with a leading '-', subtract.",
     )
 
@@ -205,5 +209,12 @@ TOOL = Tool(
         ("ISO week of 2021-01-03", {"input": "2021-01-03"}),
         ("With times and offsets", {"input": "2026-03-28T22:00+01:00", "end": "2026-03-29T10:30+02:00"}),
     ),
-    operations=(Operation(DateInput, run, DateOutput),),
+    operations=(
+        Operation(
+            DateInput,
+            run,
+            DateOutput,
+            ready=lambda data: bool(data.input.strip()),
+        ),
+    ),
 )

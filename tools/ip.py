@@ -248,5 +248,14 @@ TOOL = Tool(
         ("New IPv6 ULA prefix", {"mode": "ula"}),
         ("Format a MAC address", {"mode": "mac", "input": "001A.2B3C.4D5E"}),
     ),
-    operations=(Operation(IpInput, run, IpOutput, context=page_context),),
+    operations=(
+        Operation(
+            IpInput,
+            run,
+            IpOutput,
+            context=page_context,
+            # An emptied address or range is a blank form (an empty MAC field makes a new MAC).
+            ready=lambda data: data.mode in ("ula", "mac") or bool(data.input.strip()),
+        ),
+    ),
 )

@@ -287,5 +287,13 @@ TOOL = Tool(
         ("Exact fractions", {"input": "0.1 + 0.2 - 1/3"}),
         ("Functions", {"input": "sqrt(2) * 2^10 + log(8, 2)"}),
     ),
-    operations=(Operation(MathInput, run, MathOutput, bounded=True),),
+    operations=(
+        Operation(
+            MathInput,
+            run,
+            MathOutput,
+            bounded=True,
+            ready=lambda data: bool(data.input.strip()),
+        ),
+    ),
 )

@@ -147,5 +147,12 @@ TOOL = Tool(
         ("archive.tar.gz", {"input": "archive.tar.gz"}),
         ("Every font type", {"input": "font/*"}),
     ),
-    operations=(Operation(MimeInput, look_up, MimeOutput),),
+    operations=(
+        Operation(
+            MimeInput,
+            look_up,
+            MimeOutput,
+            ready=lambda data: bool(data.input.strip()),
+        ),
+    ),
 )

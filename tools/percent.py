@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, Inexact, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, InvalidOperation, localcontext
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -87,8 +87,9 @@ def formula(mode: str, x: str, y: str, result: str) -> str:
 def calculate(data: PercentInput) -> PercentOutput:
     """Answer a percentage question exactly in decimal (results that go on are rounded to 10 places)."""
     x, y = number(data.x, "x"), number(data.y, "y")
-    with localcontext() as context:
-        context.prec = 100  # exact for every sum and product of the allowed numbers
+    # A fresh context (not a copy of the thread's, whose flags may already say Inexact); 100 digits hold every
+    # sum and product of the allowed numbers exactly.
+    with localcontext(Context(prec=100)) as context:
         value = answer(data.mode, x, y)
         exact = not context.flags[Inexact]
         kept = value.quantize(Decimal(1).scaleb(-PLACES), rounding=ROUND_HALF_UP)
@@ -115,5 +116,13 @@ TOOL = Tool(
         ("Change from 80 to 100", {"mode": "change", "x": "80", "y": "100"}),
         ("80 minus 15 %", {"mode": "decrease", "x": "15", "y": "80"}),
     ),
-    operations=(Operation(PercentInput, calculate, PercentOutput, primary_input="y"),),
+    operations=(
+        Operation(
+            PercentInput,
+            calculate,
+            PercentOutput,
+            primary_input="y",
+            ready=lambda data: bool(data.x.strip() and data.y.strip()),  # a half-filled form is not an error
+        ),
+    ),
 )

@@ -121,5 +121,12 @@ TOOL = Tool(
         ("2024", {"input": "2024"}),
         ("3999, the largest", {"input": "3999"}),
     ),
-    operations=(Operation(RomanInput, convert, RomanOutput),),
+    operations=(
+        Operation(
+            RomanInput,
+            convert,
+            RomanOutput,
+            ready=lambda data: bool(data.input.strip()),
+        ),
+    ),
 )

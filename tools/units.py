@@ -192,5 +192,12 @@ TOOL = Tool(
         ("-40 °C", {"input": "-40 °C", "to": "°F"}),
         ("1 inch", {"input": "1 in", "to": "cm"}),
     ),
-    operations=(Operation(UnitsInput, convert, UnitsOutput),),
+    operations=(
+        Operation(
+            UnitsInput,
+            convert,
+            UnitsOutput,
+            ready=lambda data: bool(data.input.strip()),
+        ),
+    ),
 )
