@@ -23,7 +23,7 @@ MAX_DIGITS = 1000  # an exact result may have this many digits (numerator or den
 MAX_BITS = int(MAX_DIGITS * math.log2(10)) + 1
 RECURSION_LIMIT = 6 * MAX_INPUT
 MAX_FACTORIAL = 449  # 449! has 998 digits, 450! has 1001
-UNITS = {**{name: ("bytes", size) for name, size in BYTE_UNITS.items()}}
+UNITS = {name: ("bytes", size) for name, size in BYTE_UNITS.items()}
 UNITS |= {name: ("time", size) for name, size in TIME_UNITS.items()}
 CONSTANTS = {"pi": math.pi, "e": math.e, "tau": math.tau}
 # "in MB" / "to h" at the end converts the result; a number written before a unit multiplies it ("1.5 GiB").

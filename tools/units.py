@@ -138,10 +138,10 @@ def conversions(kind: str, unit: str, value: Fraction) -> list[Conversion]:
         units, _ = KINDS[kind]
         base = value * (TIME_UNITS[unit] if kind == "duration" else units[unit])
         values = {name: base / size for name, size in units.items()}
-    return [Conversion(unit=name, value=text, exact=exact) for name, (text, exact) in _texts(values)]
+    return [Conversion(unit=name, value=text, exact=exact) for name, (text, exact) in decimal_texts(values)]
 
 
-def _texts(values: dict[str, Fraction]):
+def decimal_texts(values: dict[str, Fraction]):
     return ((name, decimal_text(number)) for name, number in values.items())
 
 
