@@ -1,4 +1,4 @@
-"""Take a URL apart (IDN host in Unicode and punycode, port, path, query parameters), edit it and build it back."""
+"""Take a URL apart (IDN host in Unicode and punycode, port, path, query), edit and rebuild it, add UTM tags."""
 
 from __future__ import annotations
 
@@ -293,7 +293,10 @@ TOOL = Tool(
     title="URL parser",
     category="Network",
     icon="globe",
-    keywords=("uri", "rfc 3986", "query string", "idn", "idna", "punycode", "percent-encoding", "port", "host"),
+    keywords=(
+        *("uri", "rfc 3986", "query string", "idn", "idna", "punycode", "percent-encoding", "port", "host"),
+        *("utm", "campaign"),
+    ),
     examples=(
         (
             "Port, query and fragment",
