@@ -177,3 +177,9 @@ async def test_api_refuses_a_bomb_with_422(tool_client):
     response = await tool_client.post("/api/compress", json={"input": bomb, "mode": "decompress"})
     assert response.status_code == 422
     assert "decompression bomb" in (await response.get_json())["error"]["message"]
+
+
+async def test_the_page_form_with_an_empty_level_uses_the_default(tool_client):
+    form = {"input": "hello", "mode": "compress", "algorithm": "gzip", "encoding": "hex", "level": ""}
+    page = await (await tool_client.post("/tools/compress/", form=form)).get_data(as_text=True)
+    assert gzip.compress(b"hello", mtime=0).hex() in page and "field-error" not in page

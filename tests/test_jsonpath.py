@@ -80,7 +80,7 @@ def test_a_computed_jsonpath_value_has_no_path():
     assert normalized_path(object()) is None
 
 
-# jq 1.8 manual, "Basic filters" and "Builtin operators and functions": the manual's own examples.
+# The jq manual (jqlang.org/manual), "Basic filters" and "Builtin operators and functions": the manual's own examples.
 JQ_MANUAL = [
     (".foo", '{"foo": 42, "bar": "less interesting data"}', [42]),  # Object Identifier-Index
     (".[0]", '[{"name":"JSON", "good":true}, {"name":"XML", "good":false}]', [{"name": "JSON", "good": True}]),

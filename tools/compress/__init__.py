@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from core.forms import ToolInputError
 from core.operations import Operation
@@ -36,6 +36,11 @@ class CompressInput(BaseModel):
         le=22,
         description="Compression level: gzip/zlib/deflate 0-9, brotli 0-11, zstd -7 to 22; empty: the usual default.",
     )
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def blank_is_default(cls, value):
+        return None if isinstance(value, str) and not value.strip() else value  # an empty form field
 
 
 class CompressOutput(BaseModel):

@@ -23,7 +23,8 @@ class QueryInput(BaseModel):
         description="JSONPath, e.g. $.store.book[?(@.price < 10)].title, or a jq program, e.g. .store.book[].title.",
     )
     language: Language = Field(
-        default="jsonpath", description="jsonpath (jsonpath-ng's extended syntax) or jq (jq 1.8's language)."
+        default="jsonpath",
+        description="jsonpath (jsonpath-ng's extended syntax) or jq (the jq language, libjq from the jq bindings).",
     )
     output: Layout = Field(
         default="array",
