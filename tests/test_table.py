@@ -129,3 +129,45 @@ def test_objects_with_different_keys_cannot_make_a_huge_table():
 async def test_api(tool_client):
     response = await tool_client.post("/api/table", json={"input": PEOPLE, "target": "json", "columns": "name"})
     assert json.loads((await response.get_json())["result"]) == [{"name": "Ada"}, {"name": "Alan | AT"}]
+
+
+# --- Markdown and HTML tables read back ------------------------------------------------------------------
+
+
+def test_markdown_and_html_tables_read_back_what_was_written():
+    rows = [["f|oo", "a\\|b"], ["two\nlines", "**x**"], ["\\\\|", ""]]
+    data = json.dumps([dict(zip(["x", "y"], row, strict=True)) for row in rows])
+    for target in ("markdown", "html"):
+        written = run(data, target=target).result
+        assert json.loads(run(written, source=target, target="json").result) == json.loads(data), target
+
+
+def test_a_gfm_table_in_a_document():
+    # GFM spec 0.29, 4.10, example 198: the delimiter row decides the columns; example 204: cells past the
+    # header's are dropped and missing ones are empty.
+    text = "Intro text.\n\n| abc | def |\n| --- | --- |\n| bar |\n| bar | baz | boo |\n\nAfter."
+    answer = run(text, source="markdown", target="csv")
+    assert answer.result == "abc,def\r\nbar,\r\nbar,baz\r\n"
+
+
+def test_an_html_table_with_entities_breaks_and_a_nested_table():
+    text = (
+        "<p>x</p><table><thead><tr><th>a &amp; b</th><th>c</th></tr></thead>"
+        "<tbody><tr><td>1<br>2</td><td><table><tr><td>in</td></tr></table></td></tr>"
+        "<tr><td>3</td></tr></tbody></table><table><tr><td>second</td></tr></table>"
+    )
+    answer = run(text, source="html", target="json")
+    assert json.loads(answer.result) == [{"a & b": "1\n2", "c": "in"}, {"a & b": "3", "c": ""}]
+
+
+def test_no_table_found_is_explained():
+    with pytest.raises(ToolInputError, match="No Markdown table found"):
+        run("| a | b |\nno delimiter row", source="markdown")
+    with pytest.raises(ToolInputError, match="No HTML table found"):
+        run("<p>nothing</p>", source="html")
+
+
+def test_a_wide_markdown_header_over_many_rows_is_refused_before_it_is_filled():
+    text = "|" + "a|" * 400 + "\n|" + "-|" * 400 + "\n" + "|x\n" * 3000
+    with pytest.raises(ToolInputError, match="is more than 1,000,000 cells"):
+        run(text, source="markdown")

@@ -1,4 +1,4 @@
-"""Turn a JSON array of objects into CSV, a Markdown or an HTML table (and CSV back into JSON), picking columns."""
+"""Turn a JSON array of objects into CSV, a Markdown or an HTML table and back again, picking the columns."""
 
 from __future__ import annotations
 
@@ -17,9 +17,14 @@ class TableInput(BaseModel):
     input: str = Field(
         max_length=MAX_INPUT,
         title="Data",
-        description='A JSON array of objects, e.g. [{"name": "a", "size": 1}], or CSV with a header row.',
+        description='A JSON array of objects, e.g. [{"name": "a", "size": 1}], CSV with a header row, or a Markdown '
+        "or HTML table.",
     )
-    source: Literal["json", "csv"] = Field(default="json", description="What the data is: JSON or CSV.")
+    source: Literal["json", "csv", "markdown", "html"] = Field(
+        default="json",
+        description="What the data is: JSON, CSV, or the first Markdown (GFM) or HTML table in the text (its first "
+        "row is the header; <br> reads as a line break).",
+    )
     target: Literal["markdown", "csv", "html", "json"] = Field(
         default="markdown",
         description="What to make: a Markdown (GFM) table, CSV (RFC 4180), an HTML table (every cell escaped) or JSON.",
@@ -54,6 +59,8 @@ def convert_table(data: TableInput) -> TableOutput:
 
 PEOPLE = '[{"name": "Ada", "born": 1815, "field": "maths"}, {"name": "Alan | AT", "born": 1912, "field": "logic"}]'
 
+HTML_TOTALS = "<table><tr><th>id</th><th>total</th></tr><tr><td>1</td><td>=SUM(A1:A9)</td></tr></table>"
+
 TOOL = Tool(
     slug="table",
     title="Table converter",
@@ -63,8 +70,11 @@ TOOL = Tool(
     examples=(
         ("JSON to a Markdown table", {"input": PEOPLE}),
         ("Two columns as CSV", {"input": PEOPLE, "target": "csv", "columns": "born, name"}),
-        ("JSON to an HTML table", {"input": '[{"tag": "<b>", "safe": true}]', "target": "html"}),
-        ("CSV to JSON", {"input": "id,total\n1,=SUM(A1:A9)\n2,-5", "source": "csv", "target": "json"}),
+        (
+            "Markdown table to JSON",
+            {"input": "| a | b |\n|---|--:|\n| x\\|y | 2 |", "source": "markdown", "target": "json"},
+        ),
+        ("HTML table to CSV (a formula cell)", {"input": HTML_TOTALS, "source": "html", "target": "csv"}),
     ),
     operations=(
         Operation(

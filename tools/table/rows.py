@@ -1,5 +1,5 @@
-"""Tables as headers and rows of text: read from JSON (an array of objects) or CSV, cut to chosen columns, and
-written as CSV, JSON, a Markdown table or an HTML table."""
+"""Tables as headers and rows of text: read from JSON (an array of objects), CSV, a Markdown or an HTML table, cut
+to chosen columns, and written as CSV, JSON, a Markdown table or an HTML table."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from core.forms import ToolInputError
 from core.limits import CappedWriter
 from core.tables import html_table, markdown_table
+from tools.table.markup import from_html, from_markdown
 
 MAX_COLUMNS = 500
 MAX_CELLS = 1_000_000  # rows × columns: objects with different keys make a table far larger than its JSON
@@ -87,6 +88,24 @@ def check_cells(rows: int, columns: int) -> None:
         raise ToolInputError(f"{rows:,} rows × {columns:,} columns is more than {MAX_CELLS:,} cells.")
 
 
+def filled(headers: list[str], rows: list[list[str]]) -> Table:
+    """A table read from Markdown or HTML: every row as wide as the widest (checked before it is filled)."""
+    width = max([len(headers), *(len(row) for row in rows)])
+    if width > MAX_COLUMNS:
+        raise ToolInputError(f"The table has more than {MAX_COLUMNS} columns.")
+    check_cells(len(rows), width)
+    headers = headers + [f"Column {n}" for n in range(len(headers) + 1, width + 1)]
+    return Table(headers, [row + [""] * (width - len(row)) for row in rows])
+
+
+def read_table(text: str, source: str, delimiter: str) -> Table:
+    if source == "json":
+        return from_json(text)
+    if source == "csv":
+        return from_csv(text, delimiter)
+    return filled(*(from_markdown(text) if source == "markdown" else from_html(text)))
+
+
 def pick_columns(table: Table, wanted: str) -> Table:
     """Only the named columns (comma-separated), in that order; an unknown name is an error naming it."""
     names = [name.strip() for name in wanted.split(",") if name.strip()]
@@ -131,7 +150,7 @@ def to_json(table: Table) -> str:
 
 def convert(text: str, source: str, target: str, columns: str, delimiter: str, protect: bool) -> Table:
     """The table read, cut to the columns, and its text in the target format (in `notes`, what was changed)."""
-    table = pick_columns(from_json(text) if source == "json" else from_csv(text, delimiter), columns)
+    table = pick_columns(read_table(text, source, delimiter), columns)
     if target == "csv":
         table.text = to_csv(table, delimiter, protect)
     elif target == "markdown":
