@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from core.bounded_render import render_limits
 from core.forms import ToolInputError
 from core.operations import Operation
 from core.registry import Tool
@@ -120,6 +121,8 @@ TOOL = Tool(
             # Brotli at quality 11 and zstd at 22 cost far more than the input's size; decompression's output is
             # capped as it is produced, and its memory by the executor.
             bounded=True,
+            # What a page shows: at most the render cap (4 MB), not the 16 MB of a download.
+            adjust_limits=lambda limits: render_limits(),
             ready=lambda data: bool(data.input),
         ),
     ),

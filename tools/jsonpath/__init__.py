@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from core.bounded_render import render_limits
 from core.operations import Operation
 from core.registry import Tool
 from tools.jsonpath.queries import MAX_MATCHES, CappedTexts, raw_text, run_query
@@ -94,6 +95,8 @@ TOOL = Tool(
             # A jq program can loop forever (`repeat(1)`, `def f: f; f`) and a regex can backtrack: in the
             # bounded executor, under its time, memory and output limits.
             bounded=True,
+            # What a page shows: at most the render cap (4 MB), not the 16 MB of a download.
+            adjust_limits=lambda limits: render_limits(),
             ready=lambda data: bool(data.query.strip()),
         ),
     ),

@@ -44,8 +44,9 @@ TABLE = Operation(
     primary="result",
     primary_input="csv",
     name="table",
-    # Padding every cell to its column's width: bounded, like the preview.
+    # Padding every cell to its column's width: bounded, and shown in a page, like the preview.
     bounded=True,
+    adjust_limits=lambda limits: render_limits(),
     example={"csv": "Tool,Category\nHash,Crypto\nCron | cron,Time", "align": "left"},
 )
 TABLE_PAGE = "/tools/markdown/table/"

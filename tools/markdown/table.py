@@ -13,7 +13,7 @@ from core.tables import Align, markdown_table
 
 MAX_CSV = 1_000_000
 MAX_COLUMNS = 500
-MAX_CELLS = 1_000_000
+MAX_CELLS = 250_000
 DELIMITERS = {"comma": ",", "tab": "\t", "semicolon": ";"}
 
 

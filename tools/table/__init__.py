@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from core.bounded_render import render_limits
 from core.operations import Operation
 from core.registry import Tool
 from tools.table.rows import convert
@@ -84,6 +85,8 @@ TOOL = Tool(
             primary="result",
             # Objects with different keys make rows × columns cells: bounded, and capped at MAX_CELLS.
             bounded=True,
+            # What a page shows: at most the render cap (4 MB), not the 16 MB of a download.
+            adjust_limits=lambda limits: render_limits(),
             ready=lambda data: bool(data.input.strip()),
         ),
     ),

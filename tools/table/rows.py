@@ -15,7 +15,7 @@ from core.tables import html_table, markdown_table
 from tools.table.markup import from_html, from_markdown
 
 MAX_COLUMNS = 500
-MAX_CELLS = 1_000_000  # rows × columns: objects with different keys make a table far larger than its JSON
+MAX_CELLS = 250_000  # rows × columns: objects with different keys make a table far larger than its JSON
 DELIMITERS = {"comma": ",", "semicolon": ";", "tab": "\t"}
 # OWASP, "CSV Injection": a cell starting with = + - @ (or a tab or carriage return) is run as a formula by
 # spreadsheet programs. Such cells get a leading ' (which spreadsheets hide), except plain numbers (-5, +3.2).

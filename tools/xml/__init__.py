@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from core.bounded_render import render_limits
 from core.operations import Operation
 from core.registry import Tool
 from tools.xml.documents import MAX_RESULTS, examine
@@ -100,6 +101,8 @@ TOOL = Tool(
             primary=primary_text,
             # XPath over a large tree (//*//*//*) and XSD checks can cost far more than the text's size.
             bounded=True,
+            # What a page shows: at most the render cap (4 MB), not the 16 MB of a download.
+            adjust_limits=lambda limits: render_limits(),
             ready=lambda data: bool(data.input.strip()),
         ),
     ),
