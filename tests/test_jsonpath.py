@@ -35,7 +35,7 @@ def paths(query: str, language: str = "jsonpath", document: str = BOOKSTORE) -> 
 
 
 # RFC 9535 (JSONPath), section 1.5, Table 2 (the bookstore document) and Table 3 (its example queries).
-# jsonpath-ng writes a filter as [?(...)] where RFC 9535 writes [?...].
+# Filters in RFC 9535's own syntax ([?...]) and in the older one with parentheses ([?(...)]).
 RFC_9535_TABLE_3 = [
     ("$.store.book[*].author", AUTHORS),  # the authors of all books in the store
     ("$..author", AUTHORS),  # all authors
@@ -44,8 +44,9 @@ RFC_9535_TABLE_3 = [
     ("$..book[-1].title", ["The Lord of the Rings"]),  # the last book in order
     ("$..book[:2].author", AUTHORS[:2]),  # the first two books
     ("$..book[0,1].author", AUTHORS[:2]),
-    ("$..book[?(@.isbn)].title", ["Moby Dick", "The Lord of the Rings"]),  # all books with an ISBN number
-    ("$..book[?(@.price<10)].title", ["Sayings of the Century", "Moby Dick"]),  # all books cheaper than 10
+    ("$..book[?@.isbn].title", ["Moby Dick", "The Lord of the Rings"]),  # all books with an ISBN number
+    ("$..book[?@.price<10].title", ["Sayings of the Century", "Moby Dick"]),  # all books cheaper than 10
+    ("$..book[?(@.price<10)].title", ["Sayings of the Century", "Moby Dick"]),
 ]
 
 

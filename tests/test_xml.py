@@ -171,3 +171,9 @@ async def test_api_and_page(tool_client):
         as_text=True
     )
     assert "Not valid against the schema" in page and "positiveInteger" in page
+
+
+def test_mixed_content_comments_and_cdata_survive_the_layout():
+    assert run("<doc><p>Hello <b>world</b>!</p></doc>").result == "<doc>\n  <p>Hello <b>world</b>!</p>\n</doc>\n"
+    kept = run("<a><!-- c --><?pi x?><![CDATA[<x>]]></a>", layout="minify", xpath="string(/a)")
+    assert kept.result == "<a><!-- c --><?pi x?><![CDATA[<x>]]></a>" and kept.xpath[0].value == "<x>"

@@ -36,6 +36,7 @@ def safe_parser(*, blank_text: bool) -> etree.XMLParser:
         dtd_validation=False,
         huge_tree=False,  # libxml2's own limits: 256 levels, 10 MB text nodes
         remove_blank_text=blank_text,
+        strip_cdata=False,  # <![CDATA[…]]> stays as written
         encoding="utf-8",  # the text is Unicode already: a declared encoding="ISO-8859-1" is not applied again
     )
     parser.resolvers.add(RefuseExternal())
