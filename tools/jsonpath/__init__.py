@@ -79,7 +79,7 @@ TOOL = Tool(
     title="JSONPath and jq",
     category="Data",
     icon="search-code",
-    keywords=("jsonpath", "jq", "query", "json", "filter", "xpath for json", "rfc 9535", "select"),
+    keywords=("jsonpath", "jq", "query", "json", "filter", "rfc 9535", "select"),
     examples=(
         ("JSONPath: every title", {"input": SHOP, "query": "$.books[*].title"}),
         ("JSONPath filter: under 10", {"input": SHOP, "query": "$..books[?(@.price < 10)].title"}),
