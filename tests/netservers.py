@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ssl
 import threading
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -82,3 +83,17 @@ class LoopbackHTTP:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+@asynccontextmanager
+async def signed_in_client(database_url: str, **env: str):
+    """A client of the app (network tools allowed for the loopback servers) and an account's token headers."""
+    from core.auth import create_token, create_user
+    from tests.conftest import make_app
+
+    application = make_app(database_url, **{"MYTOOLS_NETWORK_ALLOW": "127.0.0.1/32", **env})
+    async with application.test_app():
+        async with application.app_context():
+            await create_user("owner", "correct horse battery")
+            token = await create_token("owner")
+        yield application.test_client(), {"Authorization": f"Bearer {token}"}
