@@ -5,7 +5,6 @@ their own check, with time limits, a body cap, and no cookies or credentials eve
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
@@ -15,7 +14,7 @@ import h11
 from core import netguard
 from core.config import Settings
 from core.forms import ToolInputError
-from core.netguard import connect_checked, parse_host
+from core.netguard import close_connection, connect_checked, parse_host
 
 MAX_REDIRECTS = 5
 READ_SECONDS = 8.0
@@ -141,7 +140,7 @@ async def request_once(
     except OSError as error:
         raise ToolInputError(f"{target.url}: the connection failed ({error.strerror or error})", field) from None
     finally:
-        await close(writer)
+        await close_connection(writer)
     if head is None:
         raise ToolInputError(f"{target.url}: the server closed the connection without answering", field)
     ssl_object = writer.get_extra_info("ssl_object")
@@ -159,13 +158,6 @@ async def request_once(
         total_ms=round((time.perf_counter() - started) * 1000, 1),
     )
     return hop, body, truncated
-
-
-async def close(writer: asyncio.StreamWriter) -> None:
-    writer.close()
-    with contextlib.suppress(OSError, TimeoutError):
-        async with asyncio.timeout(1):
-            await writer.wait_closed()
 
 
 def redirect_location(hop: Hop) -> str | None:

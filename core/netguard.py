@@ -9,6 +9,7 @@ Only the networks in MYTOOLS_NETWORK_ALLOW are exempt.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import ssl
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
@@ -70,6 +71,14 @@ SIX_TO_FOUR = IPv6Network("2002::/16")
 
 class NetworkRefused(ToolInputError):
     """The guard refused an address: nothing was connected to. A 422 naming the reason."""
+
+
+class CertificateNotTrusted(ToolInputError):
+    """The TLS handshake's verification failed (`reason`: OpenSSL's words, e.g. "Hostname mismatch")."""
+
+    def __init__(self, message: str, field: str, reason: str) -> None:
+        super().__init__(message, field)
+        self.reason = reason
 
 
 def embedded_ipv4(address: IPv6Address) -> IPv4Address | None:
@@ -178,12 +187,17 @@ async def connect_checked(
     tls: ssl.SSLContext | None = None,
     field: str = "input",
     seconds: float = CONNECT_SECONDS,
+    address: Address | None = None,
 ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, Address]:
     """A connection to the checked address of host:port (TLS with SNI and verification against the name).
 
     Failures are ToolInputErrors naming the host: a refused connection is the target's answer, not an
-    outage of this site (core/errors.py would take a bare ConnectionError for one)."""
-    address = await checked_address(host, settings, field=field)
+    outage of this site (core/errors.py would take a bare ConnectionError for one). `address`: the one a first
+    connection to this host used (checked again, not resolved again), for a second look at the same server."""
+    if address is None:
+        address = await checked_address(host, settings, field=field)
+    else:
+        check_address(address, settings, field=field)
     parsed = parse_host(host, field=field)
     name = parsed if isinstance(parsed, str) else str(address)
     where = f"{name}:{port}" if name == str(address) else f"{name}:{port} ({address})"
@@ -195,10 +209,19 @@ async def connect_checked(
     except TimeoutError:
         raise ToolInputError(f"no connection to {where} within {seconds:g} s", field) from None
     except ssl.SSLCertVerificationError as error:
-        raise ToolInputError(f"{where}: the certificate is not trusted: {error.verify_message}", field) from None
+        reason = error.verify_message or str(error)
+        raise CertificateNotTrusted(f"{where}: the certificate is not trusted: {reason}", field, reason) from None
     except ssl.SSLError as error:
         raise ToolInputError(f"{where}: the TLS handshake failed: {error.reason or error}", field) from None
     except OSError as error:
         reason = os.strerror(error.errno) if error.errno else str(error)
         raise ToolInputError(f"could not connect to {where}: {reason}", field) from None
     return reader, writer, address
+
+
+async def close_connection(writer: asyncio.StreamWriter) -> None:
+    """Close without waiting long for a peer that does not answer the close (a TLS close_notify)."""
+    writer.close()
+    with contextlib.suppress(OSError, TimeoutError):
+        async with asyncio.timeout(1):
+            await writer.wait_closed()
