@@ -94,10 +94,6 @@ async def check_url(data: HttpInput, settings: Settings) -> HttpResult:
     return describe(await fetch(with_scheme(data.url), settings, method=data.method, field="url"))
 
 
-def settings_of_app() -> tuple[Settings]:
-    return (current_settings(),)
-
-
 TOOL = Tool(
     slug="http",
     title="HTTP headers check",
@@ -117,7 +113,7 @@ TOOL = Tool(
             primary_input="url",
             network=True,
             seconds=25,
-            request_args=settings_of_app,
+            request_args=lambda: (current_settings(),),
             response_headers=NO_STORE,
             first_text="Type a URL (https://example.com) and press Check: the request goes out from this server.",
         ),

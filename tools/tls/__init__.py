@@ -112,10 +112,6 @@ async def inspect_tls(data: TlsInput, settings: Settings) -> TlsResult:
     )
 
 
-def settings_of_app() -> tuple[Settings]:
-    return (current_settings(),)
-
-
 TOOL = Tool(
     slug="tls",
     title="TLS certificate check",
@@ -135,7 +131,7 @@ TOOL = Tool(
             primary_input="host",
             network=True,
             seconds=15,
-            request_args=settings_of_app,
+            request_args=lambda: (current_settings(),),
             response_headers=NO_STORE,
             first_text="Type a host (example.com or example.com:8443) and press Check.",
         ),
