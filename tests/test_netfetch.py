@@ -2,6 +2,7 @@
 HTTPS verified against the name while connecting to the checked address, caps, and nothing of ours sent."""
 
 import socket
+import threading
 
 import pytest
 import trustme
@@ -140,3 +141,44 @@ async def test_https_with_an_unknown_authority_is_refused():
     with LoopbackHTTP({"/": Answer(200)}, tls=trustme.CA().issue_cert("127.0.0.1")) as server:
         with pytest.raises(ToolInputError, match="certificate is not trusted"):
             await fetch(server.url("/"), settings())
+
+
+@pytest.fixture
+def garbage_server():
+    """A server that answers anything with a line that is not HTTP."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+
+    def serve():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield listener.getsockname()[1]
+    listener.close()
+
+
+async def test_an_answer_that_is_not_http_is_a_clear_error(garbage_server):
+    with pytest.raises(ToolInputError, match="the answer is not valid HTTP/1.1"):
+        await fetch(f"http://127.0.0.1:{garbage_server}/", settings())
+
+
+async def test_https_to_a_plain_server_is_a_failed_handshake():
+    with LoopbackHTTP({"/": Answer()}) as server:
+        with pytest.raises(ToolInputError, match="the TLS handshake failed"):
+            await fetch(f"https://127.0.0.1:{server.port}/", settings())
+
+
+@pytest.mark.parametrize("host", ["2130706433", "0x7f.0.0.1", "0177.1", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]"])
+async def test_odd_spellings_in_urls_are_refused_before_connecting(host):
+    with LoopbackHTTP({"/": Answer()}) as server:
+        with pytest.raises(NetworkRefused, match="127.0.0.1 is a loopback address"):
+            await fetch(f"http://{host}:{server.port}/", settings(allow=""))
+    assert server.connections == 0
