@@ -11,8 +11,9 @@ from core.config import Settings, current_settings
 from core.forms import ToolInputError
 from core.netguard import CertificateNotTrusted, close_connection, connect_checked
 from core.operations import Operation
+from core.patches import ssl_unverified_chain
 from core.registry import Tool
-from tools.tls.chain import CertificateInfo, describe_certificate, peer_chain
+from tools.tls.chain import CertificateInfo, describe_certificate
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -88,7 +89,7 @@ async def inspect_tls(data: TlsInput, settings: Settings) -> TlsResult:
     _, writer, address = await connect_checked(host, port, settings, tls=unverified_context(), field="host")
     try:
         ssl_object = writer.get_extra_info("ssl_object")
-        chain = [describe_certificate(der) for der in peer_chain(ssl_object)]
+        chain = [describe_certificate(der) for der in ssl_unverified_chain(ssl_object)]
         protocol, (cipher, _, bits) = ssl_object.version(), ssl_object.cipher()
     finally:
         await close_connection(writer)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ssl
 from datetime import UTC, datetime
 
 from cryptography import x509
@@ -14,7 +13,6 @@ from pydantic import BaseModel, Field
 SIGNATURE_NAMES = {
     value: name for name, value in vars(SignatureAlgorithmOID).items() if isinstance(value, x509.ObjectIdentifier)
 }
-DER = 2  # _ssl.ENCODING_DER
 
 
 class CertificateInfo(BaseModel):
@@ -31,16 +29,6 @@ class CertificateInfo(BaseModel):
     sha1: str = Field(description="SHA-1 fingerprint (still shown by browsers and older tools).")
     self_signed: bool = Field(description="The issuer is the subject itself (a root, or a home-made certificate).")
     is_ca: bool = Field(description="Basic constraints say it may issue certificates.")
-
-
-def peer_chain(ssl_object: ssl.SSLObject) -> list[bytes]:
-    """The certificates the server sent, leaf first, as DER, read without verifying them.
-
-    Python 3.13 made this public (SSLObject.get_unverified_chain); 3.11 and 3.12 have the same method on the
-    underlying _ssl object, which is what the public one calls (tests/test_tls.py checks it on every run)."""
-    public = getattr(ssl_object, "get_unverified_chain", None)
-    chain = public() if public else ssl_object._sslobj.get_unverified_chain()
-    return [der if isinstance(der, bytes) else der.public_bytes(DER) for der in chain or ()]
 
 
 def fingerprint(der: bytes, algorithm: hashes.HashAlgorithm) -> str:
