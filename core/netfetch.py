@@ -76,6 +76,8 @@ def parse_url(url: str, *, field: str = "url") -> Target:
         raise ToolInputError("a URL with a user name or password is not fetched: credentials are never sent", field)
     if not parts.hostname:
         raise ToolInputError(f"{url!r} has no host", field)
+    if port == 0:
+        raise ToolInputError("port 0 is not a port to connect to", field)
     name = parse_host(parts.hostname, field=field)
     default = 443 if parts.scheme == "https" else 80
     port = port or default

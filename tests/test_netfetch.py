@@ -87,7 +87,9 @@ async def test_credentials_in_a_url_are_refused_before_any_lookup():
         assert dns_server.queries == []
 
 
-@pytest.mark.parametrize("url", ["ftp://example.com/", "file:///etc/passwd", "gopher://x/", "http://[::1"])
+@pytest.mark.parametrize(
+    "url", ["ftp://example.com/", "file:///etc/passwd", "gopher://x/", "http://[::1", "http://x:0/", "http://x:99999/"]
+)
 async def test_other_schemes_and_broken_urls_are_refused(url):
     with pytest.raises(ToolInputError):
         await fetch(url, settings())
