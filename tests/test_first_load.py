@@ -54,9 +54,11 @@ def test_an_operation_shows_its_example_unless_it_is_a_generator():
 def test_the_declarations_of_the_tools():
     declared = {tool.slug: page_operation(tool) for tool in PAGES}
     assert {slug for slug, op in declared.items() if op.first_load == "run"} == {
+        "keys",
         "lorem",
         "password",
         "time",
+        "totp",
         "uuid",
         "whoami",
     }
