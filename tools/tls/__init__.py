@@ -117,7 +117,7 @@ TOOL = Tool(
     slug="tls",
     title="TLS certificate check",
     category="Network",
-    icon="shield-check",
+    icon="lock-keyhole",
     keywords=("ssl", "certificate", "x509", "https", "expiry", "chain", "cipher", "sni", "fingerprint"),
     examples=(
         ("example.com", {"host": "example.com"}),
