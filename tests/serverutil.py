@@ -21,6 +21,8 @@ import asyncpg
 import httpx
 import pytest
 
+from tests.offline import quiet_dns
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The interpreter running the tests (whatever venv or install it is): servers and commands start with it.
 PYTHON = sys.executable
@@ -114,6 +116,7 @@ def server_env(**settings: str) -> dict[str, str]:
     # The Procfile names `hypercorn` and `quart`: they must be the ones installed beside this interpreter.
     env["PATH"] = f"{Path(PYTHON).parent}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONUNBUFFERED"] = "1"
+    env["MYTOOLS_DNS_RESOLVERS"] = quiet_dns()  # a server the tests start never asks a public resolver either
     env.update(settings)
     return env
 
