@@ -101,7 +101,7 @@ TOOL = Tool(
     title="Basic auth header",
     category="Network",
     icon="user-lock",
-    keywords=("http", "authorization", "basic", "rfc 7617", "credentials", "base64", "header", "curl -u"),
+    keywords=("http", "authorization", "basic", "rfc 7617", "credentials", "header", "curl -u"),
     examples=(
         ("RFC 7617 example: Aladdin", {"mode": "build", "username": "Aladdin", "password": "open sesame"}),
         ("Decode a header", {"mode": "decode", "input": "Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="}),

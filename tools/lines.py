@@ -198,7 +198,7 @@ def run_lines(data: LinesInput) -> LinesOutput:
 
 TOOL = Tool(
     slug="lines",
-    title="Lines",
+    title="Sort & dedupe lines",
     category="Text",
     icon="list-ordered",
     keywords=(
@@ -213,7 +213,6 @@ TOOL = Tool(
         "prefix",
         "join",
         "split",
-        "compare lists",
         "set difference",
     ),
     examples=(
