@@ -59,6 +59,8 @@ REFUSED = {
     "not Base64": ("decode", {"input": "Basic !!!"}, "input"),
     "no colon inside": ("decode", {"input": "Basic YWJj"}, "input"),  # "abc"
     "nothing to decode": ("decode", {"input": "Basic "}, "input"),
+    "two words after Basic": ("decode", {"input": "Basic a b"}, "input"),
+    "another scheme": ("decode", {"input": "Bearer abc.def"}, "input"),
 }
 
 

@@ -120,6 +120,15 @@ async def test_lines_api_page_and_errors(tool_client):
     assert long_prefix.status_code == 422 and (await long_prefix.get_json())["error"]["field"] == "prefix"
 
 
+async def test_a_result_past_4_mb_is_refused(tool_client):
+    # A million empty lines, each given a 10-character prefix: 11 MB of result, past the tool's 4 MB output cap.
+    body = {"input": "\n" * 999_999, "action": "add-prefix-suffix", "prefix": "0123456789"}
+    response = await tool_client.post("/api/lines", json=body)
+    error = (await response.get_json())["error"]
+    assert response.status_code == 422 and error["field"] == "input"
+    assert "limit" in error["message"]
+
+
 def test_primary_text_is_the_result():
     (tool,) = [tool_of(m) for m in import_tool_modules() if m.__name__ == "tools.lines"]
     operation = tool.operations[0]

@@ -72,7 +72,10 @@ def build_header(username: str, password: str) -> BasicAuthOutput:
 
 
 def decode_header(text: str) -> BasicAuthOutput:
-    token = CREDENTIALS.fullmatch(text).group(1)
+    found = CREDENTIALS.fullmatch(text)
+    if found is None:
+        raise ToolInputError("give one header: Authorization: Basic and one Base64 word", "input")
+    token = found.group(1)
     if not token:
         raise ToolInputError("give the header, e.g. Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==", "input")
     try:
