@@ -121,8 +121,8 @@ async def test_lines_api_page_and_errors(tool_client):
 
 
 async def test_a_result_past_4_mb_is_refused(tool_client):
-    # A million empty lines, each given a 10-character prefix: 11 MB of result, past the tool's 4 MB output cap.
-    body = {"input": "\n" * 999_999, "action": "add-prefix-suffix", "prefix": "0123456789"}
+    # Half a million empty lines, each given a 20-character prefix: 10.5 MB of result, past the 4 MB output cap.
+    body = {"input": "\n" * 499_999, "action": "add-prefix-suffix", "prefix": "01234567890123456789"}
     response = await tool_client.post("/api/lines", json=body)
     error = (await response.get_json())["error"]
     assert response.status_code == 422 and error["field"] == "input"

@@ -14,7 +14,7 @@ from core.forms import ToolInputError
 from core.operations import Operation
 from core.registry import Tool
 
-MAX_INPUT = 1_000_000
+MAX_INPUT = 500_000  # each list; both together are what a page posts and shows again
 MAX_AFFIX = 200
 OUTPUT_BYTES = 4 * 2**20
 ACTIONS = (
@@ -79,16 +79,15 @@ def split_lines(text: str) -> list[str]:
     return lines[:-1] if lines[-1] == "" else lines
 
 
-def natural_key(line: str) -> tuple:
-    """file2 < file10: runs of digits compare as numbers (by length without leading zeros, then digits: no int())."""
-    parts = []
-    for index, part in enumerate(DIGITS.split(line.casefold())):
-        if index % 2:
-            digits = part.lstrip("0") or "0"
-            parts.append((0, len(digits), digits))
-        else:
-            parts.append((1, 0, part))
-    return (parts, line)
+def natural_key(line: str) -> tuple[str, str]:
+    """file2 < file10: each run of digits becomes NUL, its length without leading zeros (as a character) and those
+    digits, so runs compare as numbers and before letters, without int() (a 5,000-digit run is no error)."""
+    return DIGITS.sub(digit_run_key, line.casefold()), line
+
+
+def digit_run_key(found: re.Match) -> str:
+    digits = found.group().lstrip("0") or "0"
+    return f"\0{chr(len(digits))}{digits}"
 
 
 def numeric_key(line: str) -> tuple:
@@ -227,7 +226,7 @@ TOOL = Tool(
     ),
     operations=(
         # Sorting is n log n, and a prefix and suffix on each of a million empty lines grow the output 400-fold.
-        # 4 MB of result: a million lines sorted fit; the page that shows it still renders in well under a second.
+        # 4 MB of result: any list sorted fits; the page that shows it still renders in well under a second.
         Operation(LinesInput, run_lines, LinesOutput, bounded=True, output_bytes=OUTPUT_BYTES),
     ),
 )
