@@ -139,7 +139,7 @@ def convert_mode(data: ChmodInput) -> ChmodOutput:
 
 TOOL = Tool(
     slug="chmod",
-    title="chmod calculator",
+    title="File permissions (chmod)",
     category="Network",
     icon="file-lock",
     keywords=("permissions", "unix", "linux", "octal", "rwx", "ls -l", "setuid", "setgid", "sticky bit", "umask"),

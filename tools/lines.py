@@ -32,6 +32,26 @@ ACTIONS = (
     "compare",
 )
 ORDERS = ("natural", "text", "case-insensitive", "numeric")
+ACTION_LABELS = {
+    "sort": "Sort",
+    "unique": "Remove duplicates (keep the first)",
+    "count": "Count duplicates",
+    "shuffle": "Shuffle",
+    "reverse": "Reverse the order",
+    "trim": "Trim spaces",
+    "remove-empty": "Remove empty lines",
+    "add-prefix-suffix": "Add prefix / suffix",
+    "remove-prefix-suffix": "Remove prefix / suffix",
+    "join": "Join into one line",
+    "split": "Split at a separator",
+    "compare": "Compare with list B",
+}
+ORDER_LABELS = {
+    "natural": "Natural (file2 before file10)",
+    "text": "Text (by code point)",
+    "case-insensitive": "Case-insensitive",
+    "numeric": "Numeric (leading number)",
+}
 DIGITS = re.compile(r"([0-9]+)")
 # A number at the start of a line (after spaces): 42, -3.5, .5, 1e3.
 LEADING_NUMBER = re.compile(r"\s*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)")
@@ -196,6 +216,12 @@ def run_lines(data: LinesInput) -> LinesOutput:
     return LinesOutput(action=data.action, result="\n".join(out), lines_in=len(lines), lines_out=len(out), **compared)
 
 
+def page_context(form, result) -> dict:
+    defaults = {name: field.default for name, field in LinesInput.model_fields.items()}
+    labels = {"action_labels": ACTION_LABELS, "order_labels": ORDER_LABELS}
+    return {"actions": ACTIONS, "orders": ORDERS, "defaults": defaults, **labels}
+
+
 TOOL = Tool(
     slug="lines",
     title="Sort & dedupe lines",
@@ -227,6 +253,6 @@ TOOL = Tool(
     operations=(
         # Sorting is n log n, and a prefix and suffix on each of a million empty lines grow the output 400-fold.
         # 4 MB of result: any list sorted fits; the page that shows it still renders in well under a second.
-        Operation(LinesInput, run_lines, LinesOutput, bounded=True, output_bytes=OUTPUT_BYTES),
+        Operation(LinesInput, run_lines, LinesOutput, bounded=True, output_bytes=OUTPUT_BYTES, context=page_context),
     ),
 )
