@@ -116,6 +116,7 @@ ERRORS = {
     "javascript: \\u{110000} is past Unicode": ("javascript", "unescape", r"\u{110000}", "U+10FFFF"),
     "python: an unknown character name": ("python", "unescape", r"\N{NO SUCH THING}", "no character is named"),
     "c: bytes that are not UTF-8": ("c", "unescape", r"\xff", "not UTF-8"),
+    "c: a hex escape takes every hex digit, \\x414 is past a byte": ("c", "unescape", r"\x414", "more than a byte"),
     "shell: three words": ("shell", "unescape", "a b c", "3 shell words"),
     "shell: an open quote": ("shell", "unescape", "'open", "not a shell word"),
     "sql: an undoubled quote": ("sql", "unescape", "'it's'", "doubled"),

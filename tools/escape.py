@@ -134,7 +134,8 @@ JS_ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u\{([0-9a-fA-F]{1,6})\}|u([0-9a-
 PY_ESCAPE = re.compile(
     r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([0-7]{1,3})|N\{([^}]{1,100})\}|(\r\n|[\s\S]))"
 )
-C_ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{1,2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([0-7]{1,3})|([\s\S]))")
+# As in C, a hex escape takes every hex digit that follows: \x414 is out of range, not "A4".
+C_ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]+)|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([0-7]{1,3})|([\s\S]))")
 LINE_BREAKS = ("\n", "\r\n", "\r", "\u2028", "\u2029")
 JS_SIMPLE = {v: k for k, v in JS_NAMED.items()} | {"0": "\0"}
 PY_SIMPLE = {v: k for k, v in C_NAMED.items()} | {"'": "'"}
