@@ -23,13 +23,15 @@ from quart_schema.validation import (
     QUART_SCHEMA_REQUEST_ATTRIBUTE,
     DataSource,
 )
-from werkzeug.routing import IntegerConverter, Rule
+from werkzeug.routing import BaseConverter, IntegerConverter, Rule, parse_converter_args
 
 from core.operations import Operation, api_path
 from core.registry import AssistantItems, Tool, enabled_tools
 
 EXTENSION_KEY = "mytools.assistant_tools"
 NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}")  # what MCP allows in a tool's name
+# One `<converter(args):name>` of a rule's text, as werkzeug writes them.
+ARGUMENT = re.compile(r"<(?:(?P<converter>[a-zA-Z_]\w*)(?:\((?P<args>.*?)\))?:)?(?P<name>[a-zA-Z_]\w*)>")
 READ_OR_CREATE = ("GET", "POST")
 
 
@@ -73,9 +75,19 @@ def describe(tool: Tool, what: str) -> str:
     return f"{summary.rstrip('.')}. {what}" if summary else what
 
 
+def path_converter(rule: Rule, name: str) -> BaseConverter:
+    """The converter of one of the rule's arguments, read from the rule's text (`<key:slug>`, `<any(a, b):x>`)
+    and the map's converter classes: both public, where the rule's own table is not."""
+    for match in ARGUMENT.finditer(rule.rule):
+        if match["name"] == name:
+            args, kwargs = parse_converter_args(match["args"]) if match["args"] else ((), {})
+            return rule.map.converters[match["converter"] or "default"](rule.map, *args, **kwargs)
+    raise RuntimeError(f"{rule.rule}: no argument {name!r}")
+
+
 def path_schema(rule: Rule, name: str) -> dict:
     """A path argument's JSON Schema, from its converter: an integer, or a string its regex matches."""
-    converter = rule._converters[name]
+    converter = path_converter(rule, name)
     if isinstance(converter, IntegerConverter):
         return {"type": "integer", "minimum": 1}
     return {"type": "string", "pattern": f"^(?:{converter.regex})$"}

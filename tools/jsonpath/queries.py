@@ -124,7 +124,7 @@ def jq_message(exc: Exception) -> str:
     return _JQ_LINE.sub(lambda m: f"line {max(1, int(m.group(1)) - 1)}", text)
 
 
-def jq_program(query: str, wrap: str = "{}") -> jq._Program:
+def jq_program(query: str, wrap: str = "{}"):  # a compiled jq program
     """The query compiled inside the sandbox; `wrap` puts it in a larger program (a newline before a closing
     parenthesis: the query may end in a # comment)."""
     try:
@@ -136,7 +136,7 @@ def jq_program(query: str, wrap: str = "{}") -> jq._Program:
         raise ToolInputError(f"Invalid jq program: {message}", "query") from None
 
 
-def first_results(program: jq._Program, text: str) -> tuple[list, bool]:
+def first_results(program, text: str) -> tuple[list, bool]:
     """Up to MAX_MATCHES results and whether there were more (a jq stream can be endless)."""
     results = []
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -60,7 +61,7 @@ class XmlReport:
     schema_errors: list[str] = field(default_factory=list)
 
 
-def parse(text: str, name: str = "input", *, blank_text: bool = True) -> etree._ElementTree:
+def parse(text: str, name: str = "input", *, blank_text: bool = True) -> Any:
     """The document; ToolInputError naming the line and column when it is not well-formed XML."""
     try:
         root = etree.fromstring(text.encode("utf-8", "surrogatepass"), safe_parser(blank_text=blank_text))
@@ -73,7 +74,7 @@ def parse(text: str, name: str = "input", *, blank_text: bool = True) -> etree._
     return root.getroottree()
 
 
-def serialize(tree: etree._ElementTree, declaration: bool, layout: str) -> str:
+def serialize(tree, declaration: bool, layout: str) -> str:
     """The document as text: indented by 2 or 4 spaces or a tab, or minified (no whitespace between tags)."""
     if layout != "minify":
         etree.indent(tree, space=INDENTS[layout])
@@ -85,11 +86,11 @@ def serialize(tree: etree._ElementTree, declaration: bool, layout: str) -> str:
     return out
 
 
-def node_path(tree: etree._ElementTree, value) -> str | None:
+def node_path(tree, value) -> str | None:
     """An XPath to where an XPath result sits: /a/b[2], /a/@id, /a/text()."""
-    if isinstance(value, etree._Element):
-        return tree.getpath(value) if not isinstance(value, etree._Comment | etree._ProcessingInstruction) else None
-    parent = value.getparent() if isinstance(value, etree._ElementUnicodeResult) else None
+    if etree.iselement(value):  # lxml's element types are public under _ names; these tests are its documented ones
+        return tree.getpath(value) if value.tag not in (etree.Comment, etree.PI) else None
+    parent = value.getparent() if callable(getattr(value, "getparent", None)) else None  # a "smart" string
     if parent is None:
         return None
     if value.is_attribute:
@@ -98,7 +99,7 @@ def node_path(tree: etree._ElementTree, value) -> str | None:
 
 
 def result_text(value) -> str:
-    if isinstance(value, etree._Element):
+    if etree.iselement(value):
         return etree.tostring(value, encoding="unicode", with_tail=False)
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -107,7 +108,7 @@ def result_text(value) -> str:
     return str(value)
 
 
-def run_xpath(tree: etree._ElementTree, expression: str) -> tuple[list[XPathResult], bool]:
+def run_xpath(tree, expression: str) -> tuple[list[XPathResult], bool]:
     """The results of an XPath 1.0 expression (namespace prefixes from the root element's declarations)."""
     root = tree.getroot()
     namespaces = {prefix: uri for prefix, uri in root.nsmap.items() if prefix}
@@ -141,7 +142,7 @@ def schema_of(text: str) -> etree.XMLSchema:
         raise ToolInputError(f"Not a usable XML Schema: {exc}.", "xsd") from None
 
 
-def validate(tree: etree._ElementTree, schema_text: str) -> tuple[bool, list[str]]:
+def validate(tree, schema_text: str) -> tuple[bool, list[str]]:
     """Whether the document is valid against the XSD, and the schema errors by line."""
     schema = schema_of(schema_text)
     valid = schema.validate(tree)
