@@ -93,7 +93,7 @@ EXAMPLE_SEALED = (
 
 TOOL = Tool(
     slug="encrypt",
-    title="Encrypt text",
+    title="Encrypt & decrypt",
     category="Crypto",
     icon="lock",
     keywords=("decrypt", "aes", "aes-gcm", "gcm", "passphrase", "scrypt", "argon2", "cipher", "secret message"),
