@@ -83,7 +83,13 @@ def direct_routes(app: Quart) -> dict[str, Route]:
     routes = {}
     for tool in enabled_tools(app):
         for operation in tool.operations:
-            if operation.bounded or operation.request_args or operation.reads_request or operation.output is None:
+            if (
+                operation.bounded
+                or operation.network
+                or operation.request_args
+                or operation.reads_request
+                or operation.output is None
+            ):
                 continue
             path = api_path(tool.slug, operation)
             endpoint, _ = urls.match(path, method="POST")

@@ -9,12 +9,12 @@ import sqlite3
 
 import asyncpg
 from pydantic import BaseModel, ValidationError
-from quart import Quart, current_app, request
+from quart import Quart, current_app, make_response, request
 from quart_schema import DataSource, RequestSchemaValidationError
 from quart_schema.validation import QUART_SCHEMA_REQUEST_ATTRIBUTE
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
-from core.forms import FormTooLarge, ToolInputError, api_error, first_error, human_size
+from core.forms import FormTooLarge, NetworkAccessRefused, ToolInputError, api_error, first_error, human_size
 from core.render import is_htmx, render_template
 
 log = logging.getLogger("mytools.errors")
@@ -180,6 +180,13 @@ def install_error_handlers(app: Quart) -> None:
         if wants_json():
             return api_error(error.message, error.field, 422)
         return await error_page(422, "Invalid input", error.message)
+
+    @app.errorhandler(NetworkAccessRefused)
+    async def network_refused(error: NetworkAccessRefused):
+        """A visitor and a network tool (core/network_access.py): 401 log in, or 429 with Retry-After."""
+        response = await make_response(await error_page(error.status, "Not allowed", error.message))
+        response.headers.update(error.headers)
+        return response
 
     @app.errorhandler(RequestEntityTooLarge)
     async def too_large(error):

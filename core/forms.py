@@ -115,6 +115,14 @@ class ToolInputError(ValueError):
         self.field = field
 
 
+class NetworkAccessRefused(Exception):
+    """A visitor may not run a network tool now: 401 (sign in) or 429 (the per-address limit)."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
 # --- form limits: checked before a form is parsed -------------------------------------------------
 
 INLINE_FORM_CHARACTERS = 64 * 1024  # parsed on the event loop (~8 ms); larger urlencoded forms in a thread

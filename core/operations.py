@@ -10,6 +10,7 @@ can grow faster than its input, in the event loop otherwise.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -20,10 +21,11 @@ from quart import Blueprint, Response, current_app, request
 from quart_schema import DataSource, RequestSchemaValidationError, ResponseSchemaValidationError
 from quart_schema.validation import QUART_SCHEMA_REQUEST_ATTRIBUTE, QUART_SCHEMA_RESPONSE_ATTRIBUTE
 
-from core.executor import Limits, default_limits, run_bounded
+from core.executor import Limits, WorkLimitExceeded, default_limits, run_bounded
 from core.first_load import FirstLoadKind, first_load_form
 from core.form_fields import form_fields
-from core.forms import FormInput, ToolInputError, read_form
+from core.forms import FormInput, NetworkAccessRefused, ToolInputError, read_form
+from core.network_access import SIGN_IN_MESSAGE, check_network_access, may_use_network
 from core.render import render_tool, share_url
 
 LIVE_MAX_BYTES = 100_000
@@ -31,7 +33,10 @@ LIVE_MAX_BYTES = 100_000
 
 @dataclass(frozen=True)
 class Operation:
-    """One thing a tool does. `run(data)` is pure: the validated input model in, the output out."""
+    """One thing a tool does. `run(data)` is pure: the validated input model in, the output out.
+
+    A network operation (`network=True`) has an async `run` that talks to other hosts (through core's guard):
+    it is awaited here under its time limit, and only signed-in accounts may run it (core/network_access.py)."""
 
     input: type[BaseModel]
     run: Callable[[Any], Any]
@@ -79,10 +84,18 @@ class Operation:
     # The input field that takes the visitor's time zone: on a first load the browser fills it in and runs the
     # form once (the server cannot know the zone; without JavaScript the page says it shows UTC).
     browser_zone: str = ""
+    # Looks things up on the network: `run` is async, the page does not run it until asked (first load
+    # "empty"), and visitors may run it only when MYTOOLS_NETWORK_PUBLIC is on.
+    network: bool = False
 
     def __post_init__(self) -> None:
+        if self.network != inspect.iscoroutinefunction(self.run):
+            raise TypeError(f"{self.run.__name__}: network=True goes with an async run (and only with one)")
+        if self.network and self.bounded:
+            raise TypeError(f"{self.run.__name__}: a network operation awaits the network, not the executor")
         if self.first_load is None:
-            object.__setattr__(self, "first_load", "run" if self.varies else "example")
+            kind = "empty" if self.network else "run" if self.varies else "example"
+            object.__setattr__(self, "first_load", kind)
 
     @property
     def description(self) -> str:
@@ -117,9 +130,21 @@ async def execute(operation: Operation, data: BaseModel, limits: Limits | None =
 
     `limits` (a recipe's remaining budget) replaces the operation's own limits of a bounded run."""
     args = await request_args(operation)
+    if operation.network:
+        await check_network_access()
+        return await run_networked(operation, data, args, limits or operation.limits())
     if operation.bounded:
         return await run_bounded(operation.run, data, *args, limits=limits or operation.limits())
     return operation.run(data, *args)
+
+
+async def run_networked(operation: Operation, data: BaseModel, args: tuple, limits: Limits) -> Any:
+    """Await a network operation's run; at the time limit it is cancelled (a 422 naming the limit)."""
+    try:
+        async with asyncio.timeout(limits.seconds):
+            return await operation.run(data, *args)
+    except TimeoutError:
+        raise WorkLimitExceeded("time", limits, operation.primary_input or "input") from None
 
 
 async def request_args(operation: Operation) -> tuple:
@@ -166,18 +191,25 @@ async def run_page(tool, operation: Operation, **extra):
         form = FormInput(operation.input(), {}, {}, ())
     else:
         form = await page_form(tool, operation)
-    result = None
+    result, status = None, 200
     if form.data is not None and operation.ready(form.data):
         try:
             result = await execute(operation, form.data)
         except ToolInputError as exc:
             form = form._replace(errors={exc.field: exc.message})
+        except NetworkAccessRefused as exc:
+            form = form._replace(errors={operation.primary_input or "input": exc.message})
+            status = exc.status
+    if operation.network and "network_refused" not in extra and not await may_use_network():
+        extra.update(network_refused=True, network_sign_in=SIGN_IN_MESSAGE)  # said before anything is typed
     shareable = result is not None and not operation.reads_request and bool(form.values)
     share = share_url(tool.page_url, form.values, operation.share_secret) if shareable else None
     context = {"form": form, "result": result, "share": share, "input_fields": form_fields(operation.input)}
     context.update(operation.context(form, result) if operation.context else {})
     response = await render_tool(tool, **context, **extra)
     response.headers.update(operation.response_headers)
+    if status != 200:
+        response.status_code = status
     return response
 
 

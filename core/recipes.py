@@ -17,8 +17,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from core.executor import Limits, WorkLimitExceeded, run_bounded
-from core.forms import ToolInputError, human_size
-from core.operations import Operation, request_args
+from core.forms import NetworkAccessRefused, ToolInputError, human_size
+from core.network_access import check_network_access
+from core.operations import Operation, request_args, run_networked
 
 MAX_STEPS = 20
 
@@ -260,9 +261,29 @@ def step_inputs(item: PreparedStep, text: str) -> list[BaseModel]:
     return inputs
 
 
+async def run_networked_step(item: PreparedStep, datas: list[BaseModel], args: tuple, budget: Budget) -> str:
+    """A network step: the same access rule as its page and API, each piece awaited within the budget."""
+    try:
+        await check_network_access()
+    except NetworkAccessRefused as exc:
+        raise ToolInputError(exc.message) from None
+    texts = []
+    for data in datas:
+        try:
+            output = await run_networked(item.operation, data, args, budget.step_limits(item.operation))
+        except WorkLimitExceeded:
+            if budget.left() <= 0:
+                raise BudgetSpent from None
+            raise
+        texts.append(taken(item, data, output))
+    return "\n".join(texts)
+
+
 async def run_step(item: PreparedStep, text: str, budget: Budget) -> str:
     datas = step_inputs(item, text)
     args = await request_args(item.operation)
+    if item.operation.network:
+        return await run_networked_step(item, datas, args, budget)
     if not item.operation.bounded:
         return "\n".join(run_pieces(item, datas, args))
     limits = budget.step_limits(item.operation)

@@ -15,6 +15,7 @@ import sys
 import click
 from quart import Quart
 
+from core.network_access import COMMAND_LINE_KEY
 from core.operations import api_path
 from core.registry import enabled_tools
 
@@ -56,6 +57,7 @@ def request_host(app: Quart) -> str:
 
 async def call_api(app: Quart, path: str, body: object) -> tuple[int, bytes]:
     # Without the app's startup: a tool operation needs no database, so none is opened (or migrated).
+    app.config[COMMAND_LINE_KEY] = True  # the operator: network tools need no login here
     response = await app.test_client().post(path, json=body, headers={"Host": request_host(app)})
     return response.status_code, await response.get_data()
 
