@@ -19,6 +19,7 @@ from app import create_app
 from core.config import load_database_settings
 from core.db import metadata
 from core.migrate import upgrade_to_head
+from tests.dnsserver import quiet_dns
 from tests.ratelimitutil import LOW_LIMITS, Clock, redis_url
 
 TEST_SECRET = "test-secret-" + "x" * 32
@@ -175,6 +176,11 @@ def make_app(database_url: str, **overrides: str):
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": "1000",
         "PASTE_ANONYMOUS_PER_HOUR": "100000",
         "HOOKS_CAPTURES_PER_MINUTE": "100000",
+        # The network tools ask a loopback DNS server that knows no name, unless a test names its own; visitors
+        # may run them, so that the registry's tests reach them (tests/test_network_access.py checks the refusal).
+        "MYTOOLS_DNS_RESOLVERS": quiet_dns(),
+        "MYTOOLS_NETWORK_PUBLIC": "true",
+        "MYTOOLS_NETWORK_PER_HOUR": "100000",
         **overrides,
     }
     application = create_app(env)
