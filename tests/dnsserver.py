@@ -13,7 +13,9 @@ sends no answer at all.
 
 from __future__ import annotations
 
+import shutil
 import threading
+from pathlib import Path
 
 from dnslib import QTYPE, RCODE, RR, DNSError, DNSRecord
 from dnslib.server import BaseResolver, DNSServer
@@ -96,6 +98,15 @@ class LoopbackDNS:
         self.tcp.stop()
         self.udp.server.server_close()
         self.tcp.server.server_close()
+
+
+def app_asking(server: LoopbackDNS, tmp_path: Path, sqlite_template: Path, **settings: str):
+    """A test app on a copy of the migrated SQLite template, whose only resolver is `server`."""
+    from tests.conftest import make_app  # conftest imports this module
+
+    path = tmp_path / "mytools.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return make_app(f"sqlite:///{path}", MYTOOLS_DNS_RESOLVERS=server.address, **settings)
 
 
 _quiet: LoopbackDNS | None = None

@@ -4,14 +4,12 @@ reverse lookups, CNAME chains, the AD flag, NXDOMAIN / no data / SERVFAIL / time
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from urllib.parse import urlencode
 
 import pytest
 
-from tests.conftest import make_app
-from tests.dnsserver import LoopbackDNS
+from tests.dnsserver import LoopbackDNS, app_asking
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 HTMX = {"HX-Request": "true"}
@@ -44,9 +42,7 @@ def dns_server():
 @pytest.fixture
 async def client(dns_server, tmp_path, sqlite_template):
     """A visitor's client of an app whose only resolver is the loopback server (its network tools public)."""
-    path = tmp_path / "mytools.sqlite3"
-    shutil.copy(sqlite_template, path)
-    application = make_app(f"sqlite:///{path}", MYTOOLS_DNS_RESOLVERS=dns_server.address)
+    application = app_asking(dns_server, tmp_path, sqlite_template)
     async with application.test_app():
         yield application.test_client()
 
@@ -175,9 +171,7 @@ async def test_no_such_name_no_such_record_and_failures_in_words(client, dns_ser
 
 async def test_a_silent_server_is_a_timeout_not_an_error(dns_server, tmp_path, sqlite_template, monkeypatch):
     monkeypatch.setattr("core.dnslookup.QUESTION_SECONDS", 0.5)
-    path = tmp_path / "mytools.sqlite3"
-    shutil.copy(sqlite_template, path)
-    application = make_app(f"sqlite:///{path}", MYTOOLS_DNS_RESOLVERS=dns_server.address)
+    application = app_asking(dns_server, tmp_path, sqlite_template)
     async with application.test_app():
         started = time.monotonic()
         answer = await api(application.test_client(), input="slow.test", types=["A", "AAAA"])
@@ -190,9 +184,7 @@ async def test_a_silent_server_is_a_timeout_not_an_error(dns_server, tmp_path, s
 
 async def test_the_ad_flag_is_reported(tmp_path, sqlite_template):
     with LoopbackDNS(ZONE, ad=True) as server:
-        path = tmp_path / "mytools.sqlite3"
-        shutil.copy(sqlite_template, path)
-        application = make_app(f"sqlite:///{path}", MYTOOLS_DNS_RESOLVERS=server.address)
+        application = app_asking(server, tmp_path, sqlite_template)
         async with application.test_app():
             client = application.test_client()
             answer = await api(client, input="example.test", types=["A"])
@@ -259,11 +251,7 @@ async def test_the_first_load_asks_nothing(client, dns_server):
 
 
 async def test_a_visitor_is_refused_when_the_tools_are_not_public(dns_server, tmp_path, sqlite_template):
-    path = tmp_path / "mytools.sqlite3"
-    shutil.copy(sqlite_template, path)
-    application = make_app(
-        f"sqlite:///{path}", MYTOOLS_DNS_RESOLVERS=dns_server.address, MYTOOLS_NETWORK_PUBLIC="false"
-    )
+    application = app_asking(dns_server, tmp_path, sqlite_template, MYTOOLS_NETWORK_PUBLIC="false")
     dns_server.queries.clear()
     async with application.test_app():
         response = await application.test_client().post("/api/dns", json={"input": "example.test"})
@@ -272,11 +260,8 @@ async def test_a_visitor_is_refused_when_the_tools_are_not_public(dns_server, tm
 
 
 def test_the_command_line_asks_the_configured_resolver(dns_server, tmp_path, sqlite_template):
-    path = tmp_path / "mytools.sqlite3"
-    shutil.copy(sqlite_template, path)
-    application = make_app(
-        f"sqlite:///{path}", MYTOOLS_DNS_RESOLVERS=dns_server.address, MYTOOLS_NETWORK_PUBLIC="false"
-    )  # the operator needs no login
+    # Visitors may not, but the operator needs no login.
+    application = app_asking(dns_server, tmp_path, sqlite_template, MYTOOLS_NETWORK_PUBLIC="false")
     result = application.test_cli_runner().invoke(
         args=["tool", "dns", json.dumps({"input": "example.test", "types": ["MX"]})]
     )
