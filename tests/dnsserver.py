@@ -78,11 +78,20 @@ class LoopbackDNS:
         self, zone: str = "", answers: dict | None = None, *, ad: bool = False, failures: dict | None = None
     ) -> None:
         self.resolver = ZoneResolver(zone, answers or {}, ad, failures or {})
-        self.udp = DNSServer(self.resolver, port=0, address="127.0.0.1", tcp=False, logger=_Quiet())
-        port = self.udp.server.server_address[1]
-        self.tcp = DNSServer(self.resolver, port=port, address="127.0.0.1", tcp=True, logger=_Quiet())
-        self.port = port
-        self.address = f"127.0.0.1:{port}"
+        self.udp, self.tcp = self.bind()
+        self.port = self.udp.server.server_address[1]
+        self.address = f"127.0.0.1:{self.port}"
+
+    def bind(self, attempts: int = 20) -> tuple[DNSServer, DNSServer]:
+        """UDP and TCP on one free port: the UDP port the system picks may be taken for TCP (the machine is shared)."""
+        for _ in range(attempts):
+            udp = DNSServer(self.resolver, port=0, address="127.0.0.1", tcp=False, logger=_Quiet())
+            try:
+                port = udp.server.server_address[1]
+                return udp, DNSServer(self.resolver, port=port, address="127.0.0.1", tcp=True, logger=_Quiet())
+            except OSError:
+                udp.server.server_close()
+        raise OSError(f"no port free for both UDP and TCP after {attempts} attempts")
 
     @property
     def queries(self) -> list[tuple[str, str]]:

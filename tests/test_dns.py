@@ -227,7 +227,9 @@ async def test_the_page_looks_up_on_submit_and_shows_every_type(client, dns_serv
     page = await response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" in page
     assert '<section class="dns-lookup dns-noerror" id="dns-a">' in page
-    assert "<code>192.0.2.11</code>" in page and "<code>10 mail.example.test.</code>" in page
+    assert "<li><code>192.0.2.11</code> <small>A · TTL 300 s · example.test.</small></li>" in page
+    assert "<li><code>example.test.</code> <small>CNAME · TTL 60 s</small></li>" in page
+    assert "<code>10 mail.example.test.</code>" in page
     assert f'<code id="dns-resolver">{dns_server.address}</code>' in page
     assert 'value="MX" checked' in page and 'value="TXT" >' in page  # the form keeps the choice
     partial = await client.post("/tools/dns/", data=form, headers={**FORM, **HTMX})
