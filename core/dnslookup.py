@@ -41,7 +41,7 @@ class DnsRecord(BaseModel):
     txt: str | None = None  # a TXT record's strings joined (RFC 7208 3.3), as SPF, DMARC and DKIM read them
 
 
-class Lookup(BaseModel):
+class DnsLookup(BaseModel):
     name: str
     type: str
     status: str
@@ -120,7 +120,7 @@ def display(name: dns.name.Name) -> str:
     return name.to_unicode(omit_final_dot=True)
 
 
-async def lookup(resolver: dns.asyncresolver.Resolver, name: dns.name.Name, kind: str) -> Lookup:
+async def lookup(resolver: dns.asyncresolver.Resolver, name: dns.name.Name, kind: str) -> DnsLookup:
     """Ask one question; whatever happens, an answer to show."""
     asked = resolver_label(resolver)
     shown = display(name)
@@ -129,7 +129,7 @@ async def lookup(resolver: dns.asyncresolver.Resolver, name: dns.name.Name, kind
         answer = await resolver.resolve(name, kind, raise_on_no_answer=False, search=False)
     except dns.resolver.NXDOMAIN as error:
         response = error.responses().get(name)
-        return Lookup(
+        return DnsLookup(
             **base,
             status="NXDOMAIN",
             message=f"{shown} does not exist (NXDOMAIN).",
@@ -140,14 +140,14 @@ async def lookup(resolver: dns.asyncresolver.Resolver, name: dns.name.Name, kind
     except dns.resolver.LifetimeTimeout:
         seconds = f"{resolver.lifetime:g}"
         message = f"No answer from {asked} within {seconds} s."
-        return Lookup(**base, status="TIMEOUT", message=message, records=[], authenticated=False, server=asked)
+        return DnsLookup(**base, status="TIMEOUT", message=message, records=[], authenticated=False, server=asked)
     except dns.resolver.NoNameservers as error:
         status, reasons = failure(error)
         message = f"No resolver answered for {shown}: {reasons}."
-        return Lookup(**base, status=status, message=message, records=[], authenticated=False, server=asked)
+        return DnsLookup(**base, status=status, message=message, records=[], authenticated=False, server=asked)
     except dns.exception.DNSException as error:
         message = f"The lookup failed: {str(error)[:200]}"
-        return Lookup(**base, status="ERROR", message=message, records=[], authenticated=False, server=asked)
+        return DnsLookup(**base, status="ERROR", message=message, records=[], authenticated=False, server=asked)
     host = str(answer.nameserver)
     server = f"[{host}]:{answer.port}" if ":" in host else f"{host}:{answer.port}"
     records = answer_records(answer.response)
@@ -158,7 +158,7 @@ async def lookup(resolver: dns.asyncresolver.Resolver, name: dns.name.Name, kind
         alias = answer.canonical_name
         via = f" (it is an alias of {display(alias)})" if alias != name else ""
         status, message = "NODATA", f"No {kind} record for {shown}{via}."
-    return Lookup(
+    return DnsLookup(
         **base,
         status=status,
         message=message,
@@ -184,12 +184,12 @@ def failure(error: dns.resolver.NoNameservers) -> tuple[str, str]:
     return (codes[0] if codes else "ERROR"), ("; ".join(unique)[:300] or "no server could be asked")
 
 
-async def lookup_all(questions: Iterable[tuple[dns.name.Name, str]]) -> list[Lookup]:
+async def lookup_all(questions: Iterable[tuple[dns.name.Name, str]]) -> list[DnsLookup]:
     """Several questions at once (at most CONCURRENT_QUESTIONS in flight), answers in the order asked."""
     resolver = dns_resolver()
     gate = asyncio.Semaphore(CONCURRENT_QUESTIONS)
 
-    async def ask(name: dns.name.Name, kind: str) -> Lookup:
+    async def ask(name: dns.name.Name, kind: str) -> DnsLookup:
         async with gate:
             return await lookup(resolver, name, kind)
 

@@ -270,3 +270,13 @@ def test_the_command_line_asks_the_configured_resolver(dns_server, tmp_path, sql
     assert result.exit_code == 0, result.output
     answer = json.loads(result.output)
     assert answer["short"] == "10 mail.example.test.\n20 backup.example.test."
+
+
+async def test_a_recipe_looks_up_each_line(client):
+    body = {
+        "input": "example.test\n192.0.2.10",
+        "steps": [{"tool": "dns", "options": {"types": ["A"]}, "each_line": True}],
+    }
+    response = await client.post("/api/recipes/run", json=body)
+    assert response.status_code == 200, await response.get_data(as_text=True)
+    assert (await response.get_json())["output"] == "192.0.2.10\n192.0.2.11\nexample.test."

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from tests.dnsserver import LoopbackDNS, app_asking
 from tools.mail.dkim import dkim_check
 from tools.mail.dmarc import dmarc_check
-from tools.mail.spf import Include, parse_spf, spf_check
+from tools.mail.spf import SpfInclude, parse_spf, spf_check
 from tools.mail.transport import MxHost, mta_sts_check, mx_check, tls_rpt_check
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -115,9 +115,9 @@ def test_more_than_ten_lookups_through_includes():
     # RFC 7208 4.6.4: the limit counts the terms of every record evaluated, includes and redirects included.
     top = "v=spf1 a mx include:one.example include:two.example -all"  # 4
     includes = [
-        Include(domain="one.example", via="include", depth=1, record="v=spf1 a mx ptr -all", lookups=3),
-        Include(domain="two.example", via="include", depth=1, record="v=spf1 a mx exists:x -all", lookups=3),
-        Include(domain="three.example", via="include", depth=2, record="v=spf1 a -all", lookups=1),
+        SpfInclude(domain="one.example", via="include", depth=1, record="v=spf1 a mx ptr -all", lookups=3),
+        SpfInclude(domain="two.example", via="include", depth=1, record="v=spf1 a mx exists:x -all", lookups=3),
+        SpfInclude(domain="three.example", via="include", depth=2, record="v=spf1 a -all", lookups=1),
     ]
     assert spf_check("example.com", [top], includes).lookups == 11
     check = spf_check("example.com", [top], includes)

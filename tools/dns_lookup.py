@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, field_validator
 from core.dnslookup import (
     MAX_NAME_INPUT,
     QUESTION_SECONDS,
-    Lookup,
+    DnsLookup,
     display,
     domain_name,
     lookup_all,
@@ -48,7 +48,7 @@ class DnsOutput(BaseModel):
     name: str  # the name asked, as typed (Unicode for an internationalized name)
     reverse_of: str | None  # the address whose reverse name was asked
     resolver: str  # the resolver(s) this server asks (MYTOOLS_DNS_RESOLVERS, else the system's)
-    lookups: list[Lookup]  # one per type, in the order of TYPES
+    lookups: list[DnsLookup]  # one per type, in the order of TYPES
     authenticated: bool  # every answer carried the AD flag (validated with DNSSEC by the resolver)
     short: str  # the records' values, one a line (like dig +short); or why there are none
     text: str  # the answer sections in master-file form: name, TTL, class, type, value

@@ -30,7 +30,7 @@ DAY_SECONDS = 86_400
 MAX_TLS_DAYS = 398  # the CA/Browser Forum's limit for publicly trusted TLS certificates (since 2020)
 
 
-class KeyInfo(BaseModel):
+class CertKey(BaseModel):
     type: str  # RSA, EC, Ed25519, Ed448, X25519, X448, DSA
     size: int | None  # bits
     curve: str | None = None  # "secp256r1 (P-256)"
@@ -40,19 +40,19 @@ class KeyInfo(BaseModel):
     public_key_pem: str
 
 
-class ExtensionInfo(BaseModel):
+class CertExtension(BaseModel):
     name: str
     oid: str
     critical: bool
     value: str
 
 
-class Item(BaseModel):
+class CertItem(BaseModel):
     number: int  # 1, 2, … in the order pasted
     kind: Kind
     source: str  # PEM, DER (Base64), DER (hex), OpenSSH
     title: str  # one line: "Certificate CN=example.com"
-    key: KeyInfo
+    key: CertKey
     fingerprints: dict[str, str] = {}  # sha256, sha1 over the certificate's (request's) DER, colon-separated hex
     subject: str | None = None  # RFC 4514
     issuer: str | None = None
@@ -70,7 +70,7 @@ class Item(BaseModel):
     path_length: int | None = None
     key_usage: list[str] = []
     extended_key_usage: list[str] = []
-    extensions: list[ExtensionInfo] = []
+    extensions: list[CertExtension] = []
     same_key_as: list[int] = []  # the other items holding the same public key (a key and its certificate)
     notes: list[str] = []
 
@@ -109,12 +109,12 @@ def key_kind(public_key: Any) -> tuple[str, int | None, str | None, int | None]:
     return type(public_key).__name__.removesuffix("PublicKey"), None, None, None
 
 
-def describe_key(public_key: Any) -> KeyInfo:
+def describe_key(public_key: Any) -> CertKey:
     spki = public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     digest = hashlib.sha256(spki).digest()
     kind, size, curve, exponent = key_kind(public_key)
     pem = public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    return KeyInfo(
+    return CertKey(
         type=kind,
         size=size,
         curve=curve,
@@ -125,7 +125,7 @@ def describe_key(public_key: Any) -> KeyInfo:
     )
 
 
-def key_notes(key: KeyInfo) -> list[str]:
+def key_notes(key: CertKey) -> list[str]:
     if key.type == "RSA" and key.size is not None and key.size < 2048:
         return [f"A {key.size}-bit RSA key is weak: use 2048 bits or more."]
     if key.type == "DSA":
@@ -164,12 +164,12 @@ def extension_value(value: Any) -> str:
     return type(value).__name__
 
 
-def read_extensions(item: Item, extensions: x509.Extensions) -> None:
+def read_extensions(item: CertItem, extensions: x509.Extensions) -> None:
     """Fill the item's extension fields: the whole list, and the ones shown on their own."""
     for extension in extensions:
         value = extension.value
         item.extensions.append(
-            ExtensionInfo(
+            CertExtension(
                 name=extension_name(extension.oid),
                 oid=extension.oid.dotted_string,
                 critical=extension.critical,
@@ -186,14 +186,14 @@ def read_extensions(item: Item, extensions: x509.Extensions) -> None:
             item.extended_key_usage = [eku_name(oid) for oid in value]
 
 
-def safe_extensions(item: Item, owner: Any) -> None:
+def safe_extensions(item: CertItem, owner: Any) -> None:
     try:
         read_extensions(item, owner.extensions)
     except (ValueError, UnsupportedAlgorithm) as error:  # duplicate or malformed extensions
         item.notes.append(f"Its extensions could not be read: {str(error)[:200]}")
 
 
-def validity(item: Item, certificate: x509.Certificate, now: datetime) -> None:
+def validity(item: CertItem, certificate: x509.Certificate, now: datetime) -> None:
     start, end = certificate.not_valid_before_utc, certificate.not_valid_after_utc
     item.not_before, item.not_after = iso(start), iso(end)
     item.days_left = math.floor((end - now).total_seconds() / DAY_SECONDS)
@@ -218,17 +218,17 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def signature_notes(item: Item, owner: Any) -> None:
+def signature_notes(item: CertItem, owner: Any) -> None:
     item.signature_algorithm = signature_name(owner.signature_algorithm_oid)
     if any(weak in item.signature_algorithm.upper().replace("-", "") for weak in WEAK_HASHES):
         item.notes.append("It is signed with a broken hash (MD5 or SHA-1): browsers and most clients refuse it.")
 
 
-def describe_signed(loaded: Loaded, number: int, **fields: Any) -> Item:
+def describe_signed(loaded: Loaded, number: int, **fields: Any) -> CertItem:
     """What a certificate and a request share: subject, key, fingerprints, extensions, signature algorithm."""
     signed = loaded.value
     subject = signed.subject.rfc4514_string()
-    item = Item(
+    item = CertItem(
         number=number,
         kind=loaded.kind,
         source=loaded.source,
@@ -244,7 +244,7 @@ def describe_signed(loaded: Loaded, number: int, **fields: Any) -> Item:
     return item
 
 
-def describe_certificate(loaded: Loaded, number: int, now: datetime) -> Item:
+def describe_certificate(loaded: Loaded, number: int, now: datetime) -> CertItem:
     certificate: x509.Certificate = loaded.value
     serial = certificate.serial_number
     item = describe_signed(
@@ -258,7 +258,7 @@ def describe_certificate(loaded: Loaded, number: int, now: datetime) -> Item:
     return item
 
 
-def describe_request(loaded: Loaded, number: int) -> Item:
+def describe_request(loaded: Loaded, number: int) -> CertItem:
     request: x509.CertificateSigningRequest = loaded.value
     item = describe_signed(loaded, number)
     item.signature = (
@@ -269,11 +269,13 @@ def describe_request(loaded: Loaded, number: int) -> Item:
     return item
 
 
-def describe_key_item(loaded: Loaded, number: int) -> Item:
+def describe_key_item(loaded: Loaded, number: int) -> CertItem:
     private = loaded.kind == "private key"
     public_key = loaded.value.public_key() if private else loaded.value
     key = describe_key(public_key)
-    item = Item(number=number, kind=loaded.kind, source=loaded.source, title=f"{key_title(key)} {loaded.kind}", key=key)
+    item = CertItem(
+        number=number, kind=loaded.kind, source=loaded.source, title=f"{key_title(key)} {loaded.kind}", key=key
+    )
     if private:
         item.notes.append(
             "The private key itself is not shown, stored or logged; its public half is below."
@@ -283,7 +285,7 @@ def describe_key_item(loaded: Loaded, number: int) -> Item:
     return item
 
 
-def key_title(key: KeyInfo) -> str:
+def key_title(key: CertKey) -> str:
     if key.type in ("RSA", "DSA"):
         return f"{key.type} {key.size}-bit"
     if key.type == "EC":

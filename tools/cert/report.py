@@ -6,17 +6,17 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from tools.cert.describe import Item, check_signature, describe_certificate, describe_key_item, describe_request
+from tools.cert.describe import CertItem, check_signature, describe_certificate, describe_key_item, describe_request
 from tools.cert.read import Loaded, Secrets, read_input
 
 
 class CertOutput(BaseModel):
     count: int
     summary: str  # one line per item: what a recipe passes on
-    items: list[Item]
+    items: list[CertItem]
 
 
-def describe(loaded: Loaded, number: int, now: datetime) -> Item:
+def describe(loaded: Loaded, number: int, now: datetime) -> CertItem:
     if loaded.kind == "certificate":
         return describe_certificate(loaded, number, now)
     if loaded.kind == "certificate request":
@@ -24,7 +24,7 @@ def describe(loaded: Loaded, number: int, now: datetime) -> Item:
     return describe_key_item(loaded, number)
 
 
-def link_chain(items: list[Item], loaded: list[Loaded]) -> None:
+def link_chain(items: list[CertItem], loaded: list[Loaded]) -> None:
     """For each certificate: self-signed, or signed by another certificate of the paste (its signature checked)."""
     pairs = zip(items, loaded, strict=True)
     certificates = [(item, entry.value) for item, entry in pairs if entry.kind == "certificate"]
@@ -46,13 +46,13 @@ def link_chain(items: list[Item], loaded: list[Loaded]) -> None:
             item.signature = "Its issuer is not in the paste: the signature was not checked."
 
 
-def match_keys(items: list[Item]) -> None:
+def match_keys(items: list[CertItem]) -> None:
     """Items that hold the same public key: a private key, its certificate and its request."""
     for item in items:
         item.same_key_as = [o.number for o in items if o is not item and o.key.spki_sha256 == item.key.spki_sha256]
 
 
-def summary_line(item: Item) -> str:
+def summary_line(item: CertItem) -> str:
     parts = [f"{item.number}. {item.title}"]
     if item.validity_text:
         parts.append(item.validity_text.rstrip("."))

@@ -10,14 +10,14 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 
-from tools.mail.tags import Check, tag_list
+from tools.mail.tags import MailCheck, tag_list
 
 LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
 SELECTOR = re.compile(rf"{LABEL}(?:\.{LABEL})*")  # RFC 6376 3.1: a selector is one or more DNS labels
 MIN_RSA_BITS = 1024  # RFC 8301 3.2: verifiers must not accept smaller keys
 
 
-class DkimCheck(Check):
+class DkimCheck(MailCheck):
     selector: str
     key_type: str | None = None  # rsa, ed25519
     key_bits: int | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tools.mail.tags import Check, starting_with, tag_list
+from tools.mail.tags import MailCheck, starting_with, tag_list
 
 POLICIES = ("none", "quarantine", "reject")
 KNOWN_TAGS = {"v", "p", "sp", "pct", "rua", "ruf", "adkim", "aspf", "fo", "rf", "ri"}
@@ -63,15 +63,15 @@ def dmarc_notes(tags: dict[str, str], policy: str) -> list[str]:
     return notes
 
 
-def dmarc_check(name: str, texts: list[str]) -> Check:
+def dmarc_check(name: str, texts: list[str]) -> MailCheck:
     """The DMARC check from the TXT strings at _dmarc.<domain>."""
     records = starting_with(texts, "DMARC1")
     if not records:
         verdict = "No DMARC record: receivers apply no policy, and anyone can send mail that claims to be you."
-        return Check(name=name, state="bad", verdict=verdict)
+        return MailCheck(name=name, state="bad", verdict=verdict)
     if len(records) > 1:
         verdict = f"{len(records)} DMARC records: there must be one, so receivers ignore them all (RFC 7489 6.6.3)."
-        return Check(name=name, record="\n".join(records), state="bad", verdict=verdict)
+        return MailCheck(name=name, record="\n".join(records), state="bad", verdict=verdict)
     tags, problems = tag_list(records[0])
     problems += tag_problems(tags)
     policy = tags.get("p", "").lower()
@@ -81,11 +81,11 @@ def dmarc_check(name: str, texts: list[str]) -> Check:
             problems.append("p= is missing: receivers read it as p=none because rua= is there.")
         else:
             verdict = "The DMARC record has no valid p= policy, so receivers ignore it."
-            return Check(name=name, record=records[0], state="bad", verdict=verdict, notes=problems, tags=tags)
+            return MailCheck(name=name, record=records[0], state="bad", verdict=verdict, notes=problems, tags=tags)
     state, verdict = POLICY_VERDICTS[policy]
     if problems:
         state = "warning" if state == "good" else state
-    return Check(
+    return MailCheck(
         name=name,
         record=records[0],
         state=state,

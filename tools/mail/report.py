@@ -7,12 +7,12 @@ from collections.abc import Callable
 import dns.name
 from pydantic import BaseModel
 
-from core.dnslookup import Lookup, display, domain_name, lookup_all, resolvers_asked
+from core.dnslookup import DnsLookup, display, domain_name, lookup_all, resolvers_asked
 from core.forms import ToolInputError
 from tools.mail.dkim import SELECTOR, DkimCheck, dkim_check
 from tools.mail.dmarc import dmarc_check
 from tools.mail.spf import SpfCheck, spf_check, spf_records
-from tools.mail.tags import Check
+from tools.mail.tags import MailCheck
 from tools.mail.transport import MxCheck, MxHost, mta_sts_check, mx_check, tls_rpt_check
 from tools.mail.walk import ANSWERED, spf_includes, txt_strings
 
@@ -22,10 +22,10 @@ class MailOutput(BaseModel):
     resolver: str  # the resolver(s) this server asks
     mx: MxCheck
     spf: SpfCheck
-    dmarc: Check
+    dmarc: MailCheck
     dkim: DkimCheck | None  # only with a selector
-    mta_sts: Check
-    tls_rpt: Check
+    mta_sts: MailCheck
+    tls_rpt: MailCheck
     summary: str  # one line per check: what a recipe passes on
 
 
@@ -33,12 +33,14 @@ def below(prefix: str, name: dns.name.Name) -> dns.name.Name:
     return dns.name.from_text(prefix, origin=name)
 
 
-def unanswered(lookup: Lookup) -> str | None:
+def unanswered(lookup: DnsLookup) -> str | None:
     """A lookup that failed (timeout, SERVFAIL …) is said as such, never as "no record"."""
     return None if lookup.status in ANSWERED else f"Could not be checked: {lookup.message}"
 
 
-def txt_check(lookup: Lookup, make: Callable[[list[str]], Check], kind: type[Check] = Check, **fields) -> Check:
+def txt_check(
+    lookup: DnsLookup, make: Callable[[list[str]], MailCheck], kind: type[MailCheck] = MailCheck, **fields
+) -> MailCheck:
     """make(the TXT strings), or a warning that the lookup failed."""
     failure = unanswered(lookup)
     if failure:
@@ -46,7 +48,7 @@ def txt_check(lookup: Lookup, make: Callable[[list[str]], Check], kind: type[Che
     return make(txt_strings(lookup))
 
 
-def mx_report(lookup: Lookup) -> MxCheck:
+def mx_report(lookup: DnsLookup) -> MxCheck:
     name = lookup.name.rstrip(".")
     failure = unanswered(lookup)
     return (
@@ -56,7 +58,7 @@ def mx_report(lookup: Lookup) -> MxCheck:
     )
 
 
-async def spf_report(lookup: Lookup) -> SpfCheck:
+async def spf_report(lookup: DnsLookup) -> SpfCheck:
     """The domain's SPF record with every record its includes lead to."""
     name = lookup.name.rstrip(".")
     failure = unanswered(lookup)
@@ -70,7 +72,7 @@ async def spf_report(lookup: Lookup) -> SpfCheck:
     return check
 
 
-def mx_hosts(lookup: Lookup) -> list[MxHost]:
+def mx_hosts(lookup: DnsLookup) -> list[MxHost]:
     hosts = []
     for record in lookup.values():
         preference, _, exchange = record.value.partition(" ")
@@ -117,6 +119,6 @@ async def inspect_domain(domain_text: str, selector: str) -> MailOutput:
     return report
 
 
-def dkim_report(lookup: Lookup, selector: str) -> DkimCheck:
+def dkim_report(lookup: DnsLookup, selector: str) -> DkimCheck:
     name = lookup.name.rstrip(".")
     return txt_check(lookup, lambda texts: dkim_check(name, selector, texts), DkimCheck, selector=selector)

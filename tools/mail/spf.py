@@ -7,7 +7,7 @@ from ipaddress import IPv4Network, IPv6Network
 
 from pydantic import BaseModel
 
-from tools.mail.tags import Check, plural
+from tools.mail.tags import MailCheck, plural
 
 LOOKUP_LIMIT = 10  # RFC 7208 4.6.4: more terms that cause DNS lookups than this is a permerror
 LOOKUP_TERMS = ("include", "a", "mx", "ptr", "exists")  # and the redirect modifier
@@ -31,7 +31,7 @@ ALL_VERDICTS = {
 }
 
 
-class Term(BaseModel):
+class SpfTerm(BaseModel):
     text: str  # as written
     qualifier: str = ""  # pass, fail, softfail, neutral (mechanisms only)
     kind: str  # the mechanism (all, include, a, mx, ptr, ip4, ip6, exists) or the modifier's name
@@ -40,7 +40,7 @@ class Term(BaseModel):
 
 
 class SpfRecord(BaseModel):
-    terms: list[Term]
+    terms: list[SpfTerm]
     lookups: int  # this record's own lookup terms (not those of the records it includes)
     all: str | None  # the qualifier character of its "all" mechanism: "-", "~", "?", "+"
     targets: list[str]  # the domains whose records count too: include: values, then redirect=
@@ -53,14 +53,14 @@ def is_spf(text: str) -> bool:
     return bool(VERSION.match(text))
 
 
-def parse_term(word: str) -> Term | str:
+def parse_term(word: str) -> SpfTerm | str:
     """A term, or the problem with it in words."""
     modifier = MODIFIER.fullmatch(word)
     if modifier:
         name, value = modifier.group(1).lower(), modifier.group(2)
         if name in ("redirect", "exp") and not value:
             return f"{name}= needs a domain."
-        return Term(text=word, kind=name, value=value, lookups=int(name == "redirect"))
+        return SpfTerm(text=word, kind=name, value=value, lookups=int(name == "redirect"))
     match = MECHANISM.fullmatch(word)
     if not match or match.group(2).lower() not in MECHANISMS:
         return f"'{word[:60]}' is not an SPF mechanism or modifier."
@@ -68,7 +68,7 @@ def parse_term(word: str) -> Term | str:
     problem = mechanism_problem(kind, value, cidr)
     if problem:
         return f"'{word[:60]}': {problem}"
-    return Term(
+    return SpfTerm(
         text=word, qualifier=QUALIFIERS[sign], kind=kind, value=(value or "") + cidr, lookups=int(kind in LOOKUP_TERMS)
     )
 
@@ -92,11 +92,11 @@ def mechanism_problem(kind: str, value: str | None, cidr: str) -> str | None:
 
 def parse_spf(text: str) -> SpfRecord:
     """Parse one SPF record (the text after joining a TXT record's strings)."""
-    terms: list[Term] = []
+    terms: list[SpfTerm] = []
     problems: list[str] = []
     for word in text.split()[1:]:
         term = parse_term(word)
-        (terms.append if isinstance(term, Term) else problems.append)(term)
+        (terms.append if isinstance(term, SpfTerm) else problems.append)(term)
     modifiers = [t.kind for t in terms if not t.qualifier]
     for name in ("redirect", "exp"):
         if modifiers.count(name) > 1:
@@ -148,7 +148,7 @@ def spf_verdict(record: SpfRecord | None, total_lookups: int, problems: list[str
     return "warning", "SPF has no all at the end: mail from other servers gets the default, neutral.", notes
 
 
-class Include(BaseModel):
+class SpfInclude(BaseModel):
     """A record that counts toward the limit: an include: or redirect= target, at its depth below the domain."""
 
     domain: str
@@ -160,18 +160,18 @@ class Include(BaseModel):
     note: str | None = None  # why it was not followed (a macro, the walk's bounds)
 
 
-class SpfCheck(Check):
-    terms: list[Term] = []
+class SpfCheck(MailCheck):
+    terms: list[SpfTerm] = []
     lookups: int = 0  # every lookup the record implies, through its includes
     limit: int = LOOKUP_LIMIT
-    includes: list[Include] = []
+    includes: list[SpfInclude] = []
 
 
 def spf_records(texts: list[str]) -> list[str]:
     return [text for text in texts if is_spf(text)]
 
 
-def spf_check(name: str, texts: list[str], includes: list[Include] | None = None) -> SpfCheck:
+def spf_check(name: str, texts: list[str], includes: list[SpfInclude] | None = None) -> SpfCheck:
     """The SPF check of a domain from its TXT strings and the records its includes lead to (found by the caller)."""
     includes = includes or []
     records = spf_records(texts)

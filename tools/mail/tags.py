@@ -7,7 +7,7 @@ import re
 from pydantic import BaseModel
 
 
-class Check(BaseModel):
+class MailCheck(BaseModel):
     """One record checked: where it was looked for, what was found, and a verdict in plain words."""
 
     name: str  # the DNS name asked, e.g. "_dmarc.example.com"

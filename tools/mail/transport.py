@@ -7,7 +7,7 @@ from ipaddress import ip_address
 
 from pydantic import BaseModel
 
-from tools.mail.tags import Check, plural, starting_with, tag_list
+from tools.mail.tags import MailCheck, plural, starting_with, tag_list
 
 STS_ID = re.compile(r"[A-Za-z0-9]{1,32}")
 TLSRPT_URI = re.compile(r"(mailto:[^\s,]+@[^\s,]+|https://[^\s,]+)", re.I)
@@ -18,7 +18,7 @@ class MxHost(BaseModel):
     host: str  # without the final dot; "." for a null MX
 
 
-class MxCheck(Check):
+class MxCheck(MailCheck):
     hosts: list[MxHost] = []
 
 
@@ -47,23 +47,23 @@ def is_address(host: str) -> bool:
     return True
 
 
-def single_record(name: str, texts: list[str], version: str, what: str) -> Check | tuple[str, dict, list[str]]:
-    """The one record of a kind, or the Check that says why there is none to read."""
+def single_record(name: str, texts: list[str], version: str, what: str) -> MailCheck | tuple[str, dict, list[str]]:
+    """The one record of a kind, or the check that says why there is none to read."""
     records = starting_with(texts, version)
     if len(records) > 1:
         verdict = f"{len(records)} {what} records: there must be one, so senders ignore them."
-        return Check(name=name, record="\n".join(records), state="bad", verdict=verdict)
+        return MailCheck(name=name, record="\n".join(records), state="bad", verdict=verdict)
     if not records:
-        return Check(name=name)
+        return MailCheck(name=name)
     tags, problems = tag_list(records[0])
     return records[0], tags, problems
 
 
-def mta_sts_check(domain: str, texts: list[str]) -> Check:
+def mta_sts_check(domain: str, texts: list[str]) -> MailCheck:
     """The _mta-sts TXT record: that a policy exists and its id (the policy itself is served over HTTPS)."""
     name = f"_mta-sts.{domain}"
     found = single_record(name, texts, "STSv1", "MTA-STS")
-    if isinstance(found, Check):
+    if isinstance(found, MailCheck):
         found.verdict = found.verdict or (
             "No MTA-STS: sending servers use TLS only when offered, so an attacker on the path can turn it off."
         )
@@ -73,17 +73,17 @@ def mta_sts_check(domain: str, texts: list[str]) -> Check:
     policy_url = f"https://mta-sts.{domain}/.well-known/mta-sts.txt"
     if not STS_ID.fullmatch(tags.get("id", "")):
         problems.append("id= must be 1 to 32 letters and digits; senders ignore the record without it.")
-        return Check(name=name, record=record, state="bad", verdict=problems[0], notes=problems[1:], tags=tags)
+        return MailCheck(name=name, record=record, state="bad", verdict=problems[0], notes=problems[1:], tags=tags)
     verdict = f"MTA-STS is announced (id {tags['id']}): senders that support it fetch the policy from {policy_url}."
     notes = problems + ["The policy file itself is not fetched here: only the DNS record is checked."]
-    return Check(name=name, record=record, state="good", verdict=verdict, notes=notes, tags=tags)
+    return MailCheck(name=name, record=record, state="good", verdict=verdict, notes=notes, tags=tags)
 
 
-def tls_rpt_check(domain: str, texts: list[str]) -> Check:
+def tls_rpt_check(domain: str, texts: list[str]) -> MailCheck:
     """The _smtp._tls TXT record: where senders report TLS failures (RFC 8460 3)."""
     name = f"_smtp._tls.{domain}"
     found = single_record(name, texts, "TLSRPTv1", "TLS-RPT")
-    if isinstance(found, Check):
+    if isinstance(found, MailCheck):
         found.verdict = found.verdict or "No TLS-RPT: senders have nowhere to report failed TLS connections to you."
         found.state = found.state if found.record else "info"
         return found
@@ -94,6 +94,6 @@ def tls_rpt_check(domain: str, texts: list[str]) -> Check:
         verdict = "TLS-RPT needs rua= with mailto: or https: addresses" + (
             f"; '{bad[0][:60]}' is neither." if bad else "."
         )
-        return Check(name=name, record=record, state="bad", verdict=verdict, notes=problems, tags=tags)
+        return MailCheck(name=name, record=record, state="bad", verdict=verdict, notes=problems, tags=tags)
     verdict = "TLS-RPT is on: senders report failed TLS connections to " + ", ".join(uris) + "."
-    return Check(name=name, record=record, state="good", verdict=verdict, notes=problems, tags=tags)
+    return MailCheck(name=name, record=record, state="good", verdict=verdict, notes=problems, tags=tags)
