@@ -17,7 +17,7 @@ from quart import current_app, url_for
 
 from core.curl import api_curl
 from core.errors import unknown_fields_problem, validation_problem
-from core.forms import ToolInputError
+from core.forms import NetworkAccessRefused, ToolInputError
 from core.limits import OutputTooLarge, join_capped
 from core.operations import Operation, execute
 
@@ -115,6 +115,8 @@ async def run_here(operation: Operation, body: str | None) -> Answer:
         result = await execute(operation, data)
     except ToolInputError as exc:
         return error(exc.message, exc.field, 422)
+    except NetworkAccessRefused as exc:  # a visitor and a network tool: the API's 401 (or 429), shown as its answer
+        return error(exc.message, None, exc.status)
     if operation.output is not None and not isinstance(result, operation.output):
         result = operation.output.model_validate(result)
     return shown(result, 200)

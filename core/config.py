@@ -110,6 +110,8 @@ class Settings:
     dns_resolvers: tuple[tuple[str, int], ...] = ()
     network_public: bool = False
     network_per_hour: int = 60
+    # The RDAP redirector asked for what the rdap tool's vendored bootstrap does not cover (tests: a local server).
+    rdap_bootstrap_url: str = "https://rdap.org/"
 
 
 def sqlite_path(url: str) -> str:
@@ -256,6 +258,14 @@ def _resolvers(env: Mapping[str, str], name: str) -> tuple[tuple[str, int], ...]
     return tuple(resolvers)
 
 
+def _rdap_url(env: Mapping[str, str]) -> str:
+    raw = env.get("MYTOOLS_RDAP_BOOTSTRAP_URL", "").strip() or "https://rdap.org/"
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.username is not None:
+        raise ConfigError(f"MYTOOLS_RDAP_BOOTSTRAP_URL must be an http(s) URL such as https://rdap.org/, got {raw!r}")
+    return raw if raw.endswith("/") else raw + "/"
+
+
 def _base_url(env: Mapping[str, str]) -> str:
     raw = env.get("MYTOOLS_BASE_URL", "").strip().rstrip("/")
     if not raw:
@@ -352,6 +362,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         dns_resolvers=_resolvers(env, "MYTOOLS_DNS_RESOLVERS"),
         network_public=_bool(env, "MYTOOLS_NETWORK_PUBLIC", False),
         network_per_hour=_int(env, "MYTOOLS_NETWORK_PER_HOUR", 60, minimum=1),
+        rdap_bootstrap_url=_rdap_url(env),
     )
 
 

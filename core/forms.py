@@ -129,6 +129,14 @@ INLINE_FORM_CHARACTERS = 64 * 1024  # parsed on the event loop (~8 ms); larger u
 URLENCODED = frozenset({"application/x-www-form-urlencoded", "application/x-url-encoded"})
 
 
+def utf8_bytes(text: str, field: str = "input") -> bytes:
+    """The text's UTF-8 bytes; a lone surrogate (which no JSON schema check let through so far) is a field error."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ToolInputError("this holds a lone surrogate (U+D800 to U+DFFF), which is not text", field) from None
+
+
 class FormTooLarge(RequestEntityTooLarge):
     """A form over its byte or field limit (413); the description says which, for the error page."""
 

@@ -64,6 +64,12 @@ PATCHES = (
         "json's Python encoder with our number writer",
         "function, not speed: numbers are written as they were read (1.10 stays 1.10)",
     ),
+    Patch(
+        "python",
+        "3.11",
+        "ssl: the certificate chain a server sent",
+        "function, not speed: the tls tool shows the whole chain (SSLObject.get_unverified_chain is public in 3.13)",
+    ),
 )
 
 
@@ -156,3 +162,17 @@ def json_iterencode(number_text, unsupported, encoder, indent, separators, sort_
     return json.encoder._make_iterencode(
         None, unsupported, encoder, indent, number_text, key_separator, item_separator, sort_keys, False, True
     )
+
+
+# --- ssl: the chain as the server sent it ------------------------------------------------------------
+# Python 3.13 made SSLObject.get_unverified_chain() public; 3.11 and 3.12 have the same method on the
+# underlying _ssl object (the public one calls it). The tls tool reads the chain without verifying it.
+
+DER_ENCODING = 2  # _ssl.ENCODING_DER
+
+
+def ssl_unverified_chain(ssl_object) -> list[bytes]:
+    """The certificates the peer sent, its own first, as DER (empty when it sent none)."""
+    public = getattr(ssl_object, "get_unverified_chain", None)
+    chain = public() if public else ssl_object._sslobj.get_unverified_chain()
+    return [der if isinstance(der, bytes) else der.public_bytes(DER_ENCODING) for der in chain or ()]

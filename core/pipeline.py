@@ -24,6 +24,7 @@ from core.errors import read_api_json, refuse_unknown_fields
 from core.favorites import record_owner_visit
 from core.gc_tuning import install_gc_tuning
 from core.hosts import HostAndProxyMiddleware
+from core.mcp_server import McpEndpoint
 from core.page_cache import PageCache
 from core.patches import drop_flask_context_processors
 from core.security import add_security_headers, refuse_cross_site_writes
@@ -41,6 +42,9 @@ def asgi_layers(settings: Settings, quart: Quart) -> tuple[tuple[str, Callable],
                 app, settings.allowed_hosts, settings.proxy_hops, settings.allowed_host_suffixes
             ),
         ),
+        # /mcp, for AI assistants (API token required): after the host check; the tools it calls are requests
+        # to the API routes, made through every layer below, so they are answered exactly as the API answers.
+        ("mcp", lambda app: McpEndpoint(app, quart, settings)),
         # Anonymous tool pages from memory: after the host check, outside compression (it keeps gzip bytes).
         ("page cache", lambda app: PageCache(app, settings.page_cache_entries)),
         # gzip, except for requests another site started (BREACH); it only rewrites the answer.

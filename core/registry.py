@@ -19,6 +19,18 @@ CATEGORIES_KEY = "mytools.tool_categories"
 
 
 @dataclass(frozen=True)
+class AssistantItems:
+    """What an owner keeps that runs like a tool (a saved recipe): each is one more tool for an AI assistant
+    (core/mcp_catalog.py), named `prefix` + its key and run by the API route `endpoint` with the key in its path."""
+
+    prefix: str  # e.g. "recipe_"
+    items: str  # "module:function" of an async function(owner_id) -> [(key, title, description)], the owner's
+    endpoint: str  # the route that runs one, e.g. "recipes.api_run_saved"
+    key: str  # the route's path argument that takes the key, e.g. "slug"
+    primary: str = ""  # the output field that is the run's text
+
+
+@dataclass(frozen=True)
 class Tool:
     """A tool's metadata; `summary` defaults to the first line of its module docstring."""
 
@@ -38,6 +50,7 @@ class Tool:
     # "module:function" of an async function(owner_id) -> [(label, URL)]: what the owner keeps in this tool
     # (saved recipes), listed on the home page and in the palette. A string: core never imports a tool by name.
     owner_items: str = ""
+    assistant_items: AssistantItems | None = None  # saved things an AI assistant may run as tools (core/mcp_catalog.py)
 
     @property
     def page_url(self) -> str:

@@ -19,7 +19,7 @@ from app import create_app
 from core.config import load_database_settings
 from core.db import metadata
 from core.migrate import upgrade_to_head
-from tests.dnsserver import quiet_dns
+from tests.offline import guarded_sockets, quiet_dns
 from tests.ratelimitutil import LOW_LIMITS, Clock, redis_url
 
 TEST_SECRET = "test-secret-" + "x" * 32
@@ -54,6 +54,14 @@ def pytest_collection_modifyitems(config, items):
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
+@pytest.fixture(scope="session", autouse=True)
+def stay_on_loopback():
+    """No test can reach the internet by accident: sockets connect to loopback only (tests/offline.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        guarded_sockets(patch)
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -176,11 +184,8 @@ def make_app(database_url: str, **overrides: str):
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": "1000",
         "PASTE_ANONYMOUS_PER_HOUR": "100000",
         "HOOKS_CAPTURES_PER_MINUTE": "100000",
-        # The network tools ask a loopback DNS server that knows no name, unless a test names its own; visitors
-        # may run them, so that the registry's tests reach them (tests/test_network_access.py checks the refusal).
+        # The network tools ask a loopback DNS server that knows no name, unless a test names its own.
         "MYTOOLS_DNS_RESOLVERS": quiet_dns(),
-        "MYTOOLS_NETWORK_PUBLIC": "true",
-        "MYTOOLS_NETWORK_PER_HOUR": "100000",
         **overrides,
     }
     application = create_app(env)

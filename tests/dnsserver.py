@@ -115,19 +115,9 @@ def app_asking(server: LoopbackDNS, tmp_path: Path, sqlite_template: Path, **set
 
     path = tmp_path / "mytools.sqlite3"
     shutil.copy(sqlite_template, path)
-    return make_app(f"sqlite:///{path}", MYTOOLS_DNS_RESOLVERS=server.address, **settings)
-
-
-_quiet: LoopbackDNS | None = None
-
-
-def quiet_dns() -> str:
-    """The address of the test session's DNS server that knows no name (NXDOMAIN for all), started on first use:
-    the test apps' default MYTOOLS_DNS_RESOLVERS, so that no lookup ever leaves the machine."""
-    global _quiet
-    if _quiet is None:
-        _quiet = LoopbackDNS("").__enter__()
-    return _quiet.address
+    # Its network tools open to visitors (the tests' default app keeps them for accounts), unless settings say.
+    public = {"MYTOOLS_NETWORK_PUBLIC": "true", "MYTOOLS_NETWORK_PER_HOUR": "100000"}
+    return make_app(f"sqlite:///{path}", MYTOOLS_DNS_RESOLVERS=server.address, **{**public, **settings})
 
 
 class _Quiet:

@@ -7,8 +7,13 @@ benchmark (benchmarks/dyno_memory.py).
 
 from __future__ import annotations
 
+import base64
+import functools
 import json
+import zlib
 
+import brotli
+import zstandard
 from hypothesis import strategies as st
 
 
@@ -115,6 +120,11 @@ def deep_json(budget: int) -> st.SearchStrategy[str]:
     )
 
 
+def sparse_objects(budget: int) -> st.SearchStrategy[str]:
+    """Objects that each have a key of their own: as a table, rows × columns grows with the square of the count."""
+    return _size(budget // 12).map(lambda n: json.dumps([{f"k{i}": 1} for i in range(n)]))
+
+
 def csv_wide(budget: int) -> st.SearchStrategy[str]:
     """A wide header and many empty rows: each empty row becomes an object with every column."""
 
@@ -159,3 +169,22 @@ def sql_statement(budget: int) -> st.SearchStrategy[str]:
         st.just("SELECT " + "(" * (size // 2) + "1" + ")" * (size // 2)),
         st.just("SELECT " + "a AND " * (size // 6) + "b"),
     )
+
+
+def zeros_compressed(algorithm: str, size: int = 64 * 2**20) -> bytes:
+    """`size` zero bytes compressed (a decompression bomb), made in 1 MB pieces."""
+    block = bytes(2**20)
+    if algorithm == "brotli":
+        packer = brotli.Compressor(quality=5)
+        return b"".join(packer.process(block) for _ in range(size // len(block))) + packer.finish()
+    if algorithm == "zstd":
+        packer = zstandard.ZstdCompressor().compressobj()
+        return b"".join(packer.compress(block) for _ in range(size // len(block))) + packer.flush()
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip
+    return b"".join(packer.compress(block) for _ in range(size // len(block))) + packer.flush()
+
+
+@functools.cache
+def decompression_bombs() -> dict[str, str]:
+    """algorithm -> Base64 of 64 MB of zeros compressed with it (tens of kilobytes)."""
+    return {name: base64.b64encode(zeros_compressed(name)).decode() for name in ("gzip", "brotli", "zstd")}

@@ -21,7 +21,7 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.dnsserver import quiet_dns
+from tests.offline import quiet_dns
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The interpreter running the tests (whatever venv or install it is): servers and commands start with it.
@@ -50,9 +50,6 @@ APP_VARIABLES = (
     "MYTOOLS_ALLOWED_HOSTS",
     "HEROKU_APP_NAME",
     "HEROKU_APP_DEFAULT_DOMAIN_NAME",
-    "MYTOOLS_DNS_RESOLVERS",
-    "MYTOOLS_NETWORK_ALLOW",
-    "MYTOOLS_NETWORK_PUBLIC",
 )
 # Importing app.py configures the root logger at INFO; one line per polled request would bury `-s` output.
 logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -119,8 +116,7 @@ def server_env(**settings: str) -> dict[str, str]:
     # The Procfile names `hypercorn` and `quart`: they must be the ones installed beside this interpreter.
     env["PATH"] = f"{Path(PYTHON).parent}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONUNBUFFERED"] = "1"
-    # A server under test asks the session's loopback DNS server (it knows no name): no lookup leaves the machine.
-    env["MYTOOLS_DNS_RESOLVERS"] = quiet_dns()
+    env["MYTOOLS_DNS_RESOLVERS"] = quiet_dns()  # a server the tests start never asks a public resolver either
     env.update(settings)
     return env
 

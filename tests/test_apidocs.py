@@ -16,7 +16,7 @@ from core.registry import enabled_tools
 
 APP = create_app({"SECRET_KEY": "x" * 40})
 # Every stateless tool operation with a JSON body (the docs run these themselves): (operationId, path, operation).
-STATELESS = [
+WITH_JSON = [
     (
         "_".join(["post", *re.findall(r"[a-z0-9]+", api_path(tool.slug, op).removeprefix("/api/"))]),
         api_path(tool.slug, op),
@@ -26,6 +26,8 @@ STATELESS = [
     for op in tool.operations
     if not op.reads_request
 ]
+STATELESS = [entry for entry in WITH_JSON if not entry[2].network]
+NETWORK = [entry for entry in WITH_JSON if entry[2].network]  # for accounts: a visitor's try is the API's 401
 SHA256_ABC = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"  # FIPS 180-2 B.1
 TOC = re.compile(r'<div class="api-toc" role="navigation"[^>]*>(.*?)</div>', re.S)
 PRE = r'<pre class="result-value" id="{}">(.*?)</pre>'
@@ -118,6 +120,16 @@ async def test_each_stateless_example_answers_2xx_from_the_api_and_the_same_in_t
         assert try_answer.keys() == api_answer.keys()
     else:
         assert try_answer == api_answer
+
+
+@pytest.mark.parametrize(("operation_id", "path", "operation"), NETWORK, ids=[s[0] for s in NETWORK])
+async def test_a_visitor_trying_a_network_example_gets_the_apis_401(tool_client, operation_id, path, operation):
+    page = await (await tool_client.get("/api/")).get_data(as_text=True)
+    example = example_of(page, operation_id)
+    response = await tool_client.post(path, data=example, headers={"Content-Type": "application/json"})
+    assert response.status_code == 401
+    status, text, _ = await try_it(tool_client, operation_id, body=example)
+    assert status == 200 and answer_of(text, operation_id) == (401, await response.get_json())
 
 
 async def test_page_weight_and_strict_csp(tool_client):
@@ -253,7 +265,7 @@ async def test_path_parameters_are_quoted_and_required(logged_in):
 async def test_examples_made_from_the_schema_are_accepted_by_the_api(client, owner):
     """Routes that are not tool operations have no example of their own: the docs make one from the schema."""
     page, spec = await docs_and_spec(client)
-    operation_paths = {path for _, path, _ in STATELESS}
+    operation_paths = {path for _, path, _ in WITH_JSON}
     created = []
     for operation_id, (method, path) in operation_ids(spec).items():
         op = spec["paths"][path][method.lower()]

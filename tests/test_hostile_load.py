@@ -25,9 +25,11 @@ import pytest
 from hostile_shapes import (
     code_shapes,
     csv_wide,
+    decompression_bombs,
     deep_json,
     language_shapes,
     markdown_shapes,
+    sparse_objects,
     sql_statement,
     text_shapes,
     xml_shapes,
@@ -241,6 +243,12 @@ def field_value(schema: dict) -> st.SearchStrategy:
     return st.just(schema.get("default"))
 
 
+# Queries whose cost or output grows faster than the document: every subtree once per level above it, endless
+# streams, recursion without end.
+JQ_PROGRAMS = ("[paths]", "[.. | tojson]", "def f: f; f", "[repeat(.)]", "[range(1e9)]", "tostream")
+JSONPATHS = ("$..*", "$..[*]", "$..a")
+XPATHS = ("//*//*//*", "//a | //a//a", "count(//*[. = //*])", "string(/)")
+
 CONVERSIONS = {  # source format -> shapes that amplify when read
     "csv": csv_wide(BIG),
     "yaml": yaml_aliases(BIG),
@@ -275,6 +283,22 @@ def special_fields(draw, op: Operation) -> dict:
         left = "\n".join(f"line {i}" for i in range(count))
         right = "\n".join(f"line {i * 7 % count}" for i in range(count))
         return {"left": left, "right": right}
+    if path == "/api/jsonpath":
+        language = draw(st.sampled_from(["jq", "jsonpath"]))
+        query = draw(st.sampled_from(JQ_PROGRAMS if language == "jq" else JSONPATHS))
+        return {"input": draw(deep_json(BIG) | sparse_objects(BIG)), "query": query, "language": language}
+    if path == "/api/xml":
+        return {"input": draw(xml_shapes(BIG)), "xpath": draw(st.sampled_from(XPATHS))}
+    if path == "/api/compress":
+        algorithm = draw(st.sampled_from(sorted(decompression_bombs())))
+        bomb = {"input": decompression_bombs()[algorithm], "mode": "decompress", "algorithm": algorithm}
+        return draw(st.sampled_from([bomb, {"mode": "compress", "algorithm": "brotli", "level": 11}]))
+    if path == "/api/table":
+        wide = st.fixed_dictionaries({"input": csv_wide(BIG), "source": st.just("csv")})
+        sparse = st.fixed_dictionaries({"input": sparse_objects(BIG), "source": st.just("json")})
+        return {**draw(wide | sparse), "target": draw(st.sampled_from(["markdown", "html", "csv", "json"]))}
+    if path == "/api/markdown/table":
+        return {"csv": draw(csv_wide(BIG)), "align": "center"}
     if path in ("/api/notes", "/api/notes/{note_id}"):
         return {"title": "hostile", "body": draw(markdown_shapes(200_000))}
     if path == "/api/paste":

@@ -31,14 +31,6 @@ async def hang(data: Name) -> dict:
     return {"result": "never"}
 
 
-@pytest.fixture
-async def app(database_url):
-    """The app as deployed by default: the network tools are not public (the other tests' apps make them so)."""
-    application = make_app(database_url, MYTOOLS_NETWORK_PUBLIC="false")
-    async with application.test_app():
-        yield application
-
-
 NET = Operation(Name, shout, network=True)
 NET_TOOL = Tool(slug="net", title="Net", category="Network", operations=(NET,))
 

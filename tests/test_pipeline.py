@@ -8,6 +8,7 @@ from core.direct import DirectApi
 from core.errors import read_api_json, refuse_unknown_fields
 from core.favorites import record_owner_visit
 from core.hosts import HostAndProxyMiddleware
+from core.mcp_server import McpEndpoint
 from core.page_cache import PageCache
 from core.pipeline import UndeclaredHook, install_pipeline
 from core.security import add_security_headers, refuse_cross_site_writes
@@ -27,10 +28,10 @@ def asgi_chain(app) -> list[type]:
 
 def test_the_asgi_layers_from_the_outermost_in(tmp_path):
     app = make_app(f"sqlite:///{tmp_path}/p.sqlite3")
-    # The host check first (nothing, not even a cached page, answers a refused Host), then the page cache
-    # (it keeps compressed bytes, so it sits outside compression), then gzip, then the direct API answers
-    # (compressed like Quart's).
-    assert asgi_chain(app) == [HostAndProxyMiddleware, PageCache, CompressionMiddleware, DirectApi]
+    # The host check first (nothing, not even a cached page, answers a refused Host), then /mcp (its tool calls
+    # go through every layer below it), then the page cache (it keeps compressed bytes, so it sits outside
+    # compression), then gzip, then the direct API answers (compressed like Quart's).
+    assert asgi_chain(app) == [HostAndProxyMiddleware, McpEndpoint, PageCache, CompressionMiddleware, DirectApi]
 
 
 def test_the_request_hooks_run_in_the_declared_order(tmp_path):

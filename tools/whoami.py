@@ -4,42 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import ua_parser
 from pydantic import BaseModel, Field
 from quart import request
 
 from core.operations import Operation
 from core.registry import Tool
+from core.user_agents import UserAgent, describe_user_agent
 
 # Header values that are credentials: never echoed, even to their owner (pages get cached, screenshots shared).
 REDACTED_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
 REDACTED = "(redacted)"
-MAX_USER_AGENT = 1000  # characters given to the parser; the header itself is shown whole
 NO_STORE = {"Cache-Control": "no-store"}
 
 
 class Header(BaseModel):
     name: str = Field(description="Header name as received (HTTP/2 and Hypercorn give lowercase names).")
     value: str = Field(description=f"The value, or '{REDACTED}' for Authorization, Cookie and Proxy-Authorization.")
-
-
-class Software(BaseModel):
-    family: str = Field(description="e.g. Chrome, Firefox, Googlebot; 'Other' when unknown.")
-    version: str | None = Field(description="Dotted version, e.g. 51.0.2704.103.")
-
-
-class Device(BaseModel):
-    family: str = Field(description="e.g. iPhone, Spider (a bot); 'Other' when unknown.")
-    brand: str | None
-    model: str | None
-
-
-class UserAgent(BaseModel):
-    string: str | None = Field(description="The User-Agent header; null when none was sent.")
-    browser: Software
-    os: Software
-    device: Device
-    is_bot: bool = Field(description="True when ua-parser files the agent under the 'Spider' device (crawlers).")
 
 
 class Whoami(BaseModel):
@@ -64,34 +44,6 @@ def visible_headers(raw: Iterable[tuple[str, str]]) -> list[Header]:
     """Headers sorted by name (repeats kept in order), credential values replaced by a marker."""
     rows = [Header(name=name, value=REDACTED if name.lower() in REDACTED_HEADERS else value) for name, value in raw]
     return sorted(rows, key=lambda header: header.name.lower())
-
-
-def dotted(*parts: str | None) -> str | None:
-    present = [part for part in parts if part]
-    return ".".join(present) or None
-
-
-def describe_user_agent(string: str | None) -> UserAgent:
-    """Browser, OS and device from the User-Agent header, by ua-parser (uap-core's regexes)."""
-    found = ua_parser.parse((string or "")[:MAX_USER_AGENT])
-    agent, system, device = found.user_agent, found.os, found.device
-    return UserAgent(
-        string=string,
-        browser=Software(
-            family=agent.family if agent else "Other",
-            version=dotted(agent.major, agent.minor, agent.patch, agent.patch_minor) if agent else None,
-        ),
-        os=Software(
-            family=system.family if system else "Other",
-            version=dotted(system.major, system.minor, system.patch, system.patch_minor) if system else None,
-        ),
-        device=Device(
-            family=device.family if device else "Other",
-            brand=device.brand if device else None,
-            model=device.model if device else None,
-        ),
-        is_bot=bool(device and device.family == "Spider"),
-    )
 
 
 class WhoamiInput(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from quart import Blueprint
 
-from core.registry import Tool
+from core.registry import AssistantItems, Tool
 
 TOOL = Tool(
     slug="recipes",
@@ -12,6 +12,14 @@ TOOL = Tool(
     category="Chains",
     keywords=("chain", "pipeline", "cyberchef", "workflow", "steps", "fork", "each line"),
     owner_items="tools.recipes.store:palette_items",
+    # Each saved recipe is a tool for its owner's AI assistant (/mcp): recipe_<slug>, run by its API route.
+    assistant_items=AssistantItems(
+        prefix="recipe_",
+        items="tools.recipes.store:assistant_items",
+        endpoint="recipes.api_run_saved",
+        key="slug",
+        primary="output",
+    ),  # fmt: skip
     icon="workflow",
 )
 # cli_group=None: `quart --app app recipe …`, not `quart --app app recipes recipe …`.

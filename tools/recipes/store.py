@@ -89,3 +89,16 @@ async def delete_recipe(owner_id: int, slug: str) -> bool:
 async def palette_items(owner_id: int) -> list[tuple[str, str]]:
     """(name, page URL) of the owner's recipes: the home page and the palette list them."""
     return [(r["name"], f"/tools/recipes/r/{r['slug']}") for r in await list_recipes(owner_id)]
+
+
+def step_name(step: dict) -> str:
+    name = f"{step.get('tool', '')} {step.get('operation', '')}".strip()
+    return name + (" (each line)" if step.get("each_line") else "")
+
+
+async def assistant_items(owner_id: int) -> list[tuple[str, str, str]]:
+    """(slug, name, description) of the owner's recipes: each is a tool for the owner's AI assistant (/mcp)."""
+    return [
+        (r["slug"], r["name"], f"Your saved recipe {r['name']!r}: " + " → ".join(step_name(s) for s in r["steps"]))
+        for r in await list_recipes(owner_id)
+    ]

@@ -1,4 +1,4 @@
-"""Take a URL apart (IDN host in Unicode and punycode, port, path, query parameters), edit it and build it back."""
+"""Take a URL apart (IDN host in Unicode and punycode, port, path, query), edit and rebuild it, add UTM tags."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from itertools import zip_longest
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
-from quart import Blueprint, request
+from quart import Blueprint, make_response, request
 
-from core.forms import FormInput, ToolInputError, field_errors
+from core.forms import FormInput, ToolInputError, field_errors, read_form
 from core.operations import Operation, page_form
 from core.registry import Tool
-from core.render import render_tool, share_url
+from core.render import is_htmx, render_template, render_tool, share_url
 from tools.url import urls
 
 # The page (a parse form and an edit form on one page) is this module's; the platform adds the two API routes.
@@ -88,6 +88,29 @@ class UrlBuilt(BaseModel):
     url: str = Field(description="The URL, with the host in its ASCII (punycode) form.")
 
 
+UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+
+
+class UtmInput(BaseModel):
+    input: str = Field(max_length=MAX_URL, title="URL", description="The page to link to; its query is kept.")
+    utm_source: str = Field(max_length=MAX_PART, title="Source", description="Who sends the visit: newsletter, google.")
+    utm_medium: str = Field(
+        default="", max_length=MAX_PART, title="Medium", description="Optional: the kind of link: email, cpc, social."
+    )
+    utm_campaign: str = Field(
+        default="", max_length=MAX_PART, title="Campaign", description="Optional: the campaign's name: spring_sale."
+    )
+    utm_term: str = Field(default="", max_length=MAX_PART, title="Term", description="Optional: paid search words.")
+    utm_content: str = Field(
+        default="", max_length=MAX_PART, title="Content", description="Optional: which link or ad: logo, footer_link."
+    )
+
+
+class UtmUrl(BaseModel):
+    url: str = Field(description="The URL with the utm_ parameters added (replacing any of the same name).")
+    replaced: list[str] = Field(description="utm_ parameters the URL had already, now replaced.")
+
+
 def components(parsed: urls.ParsedUrl) -> UrlComponents:
     """The API view of a parsed URL: password masked, everything decoded beside its raw form."""
     host = parsed.host
@@ -160,7 +183,9 @@ async def read_build_form() -> FormInput:
         return FormInput(None, shown, field_errors(exc), BUILD_FIELDS)
 
 
-async def render_page(form: FormInput, parsed: urls.ParsedUrl | None, edit: FormInput | None = None, rebuilt=None):
+async def render_page(
+    form: FormInput, parsed: urls.ParsedUrl | None, edit: FormInput | None = None, rebuilt=None, **utm_context
+):
     if parsed is not None and edit is None:
         edit = FormInput(None, edit_values(parsed, form.values.get("input", "")), {}, BUILD_FIELDS)
     private = parsed is not None and parsed.password is not None
@@ -176,6 +201,7 @@ async def render_page(form: FormInput, parsed: urls.ParsedUrl | None, edit: Form
         rebuilt=rebuilt,
         private=private,
         share=share,
+        **utm_context,
     )
 
 
@@ -220,6 +246,28 @@ async def build_page():
     return await render_page(form, try_parse(original), edit=edit)
 
 
+@bp.post("/tools/url/utm/")
+async def utm_page():
+    """The UTM form: htmx gets the campaign URL (or the messages); without JavaScript the whole page comes back."""
+    utm_form = await read_form(UtmInput)
+    utm_result = None
+    if utm_form.data:
+        try:
+            utm_result = utm(utm_form.data)
+        except ToolInputError as exc:
+            utm_form = utm_form._replace(errors={exc.field: exc.message})
+    context = {"utm_form": utm_form, "utm_result": utm_result}
+    status = 422 if utm_form.errors else 200
+    if is_htmx():
+        response = await make_response(await render_template("url/_utm.html", **context), status)
+        response.vary.add("HX-Request")
+        return response
+    blank = FormInput(None, {"input": ""}, {}, ("input",))
+    response = await render_page(blank, None, **context)
+    response.status_code = status
+    return response
+
+
 def parse(data: UrlInput) -> UrlComponents:
     """Split a URL into scheme, user, masked password, host (Unicode and punycode), port, path, query, fragment."""
     return components(urls.parse_url(data.input))
@@ -230,12 +278,25 @@ def build(data: UrlParts) -> UrlBuilt:
     return UrlBuilt(url=urls.build_url(parts_of(data)))
 
 
+def utm(data: UtmInput) -> UtmUrl:
+    """Add Google Analytics campaign (UTM) parameters to a URL, keeping its query and fragment."""
+    if not data.utm_source.strip():
+        raise ToolInputError("a campaign URL needs at least a source (utm_source), e.g. newsletter", "utm_source")
+    parameters = [(name, getattr(data, name).strip()) for name in UTM_FIELDS if getattr(data, name).strip()]
+    already = {name for name, _ in urls.parse_url(data.input).query}
+    url = urls.add_query_parameters(data.input, parameters)
+    return UtmUrl(url=url, replaced=[name for name, _ in parameters if name in already])
+
+
 TOOL = Tool(
     slug="url",
     title="URL parser",
     category="Network",
     icon="globe",
-    keywords=("uri", "rfc 3986", "query string", "idn", "idna", "punycode", "percent-encoding", "port", "host"),
+    keywords=(
+        *("uri", "rfc 3986", "query string", "idn", "idna", "punycode", "percent-encoding", "port", "host"),
+        *("utm", "campaign"),
+    ),
     examples=(
         (
             "Port, query and fragment",
@@ -259,6 +320,19 @@ TOOL = Tool(
                 "host": "bücher.example",
                 "path": "/a b",
                 "query": [{"name": "q", "value": "1 2"}],
+            },
+        ),
+        Operation(
+            UtmInput,
+            utm,
+            UtmUrl,
+            primary="url",
+            name="utm",
+            example={
+                "input": "https://example.com/shop?lang=fr#top",
+                "utm_source": "newsletter",
+                "utm_medium": "email",
+                "utm_campaign": "spring sale",
             },
         ),
     ),

@@ -381,3 +381,16 @@ def build_url(parts: UrlParts) -> str:
     if parts.fragment is not None:
         url += "#" + encode_keeping_escapes(parts.fragment, FRAGMENT_SAFE)
     return url
+
+
+def add_query_parameters(url: str, parameters: list[tuple[str, str]]) -> str:
+    """The URL with the parameters added at the end of its query; a parameter already there by the same name is
+    replaced (dropped where it stood). The rest of the URL stays as written, fragment included."""
+    parse_url(url)  # refuses what is not a URL, naming the part at fault
+    url = url.strip()
+    rest, hash_sign, fragment = url.partition("#")
+    base, _, query = rest.partition("?")
+    names = {name for name, _ in parameters}
+    kept = [part for part in query.split("&") if part and split_parameter(part)[0] not in names]
+    added = [f"{quote(name, safe=QUERY_SAFE)}={quote(value, safe=QUERY_SAFE)}" for name, value in parameters]
+    return f"{base}?{'&'.join(kept + added)}" + (hash_sign + fragment)
