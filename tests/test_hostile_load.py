@@ -157,6 +157,8 @@ def create_resources(base: str, bearer: dict) -> dict[str, str]:
         made["code"] = client.post("/api/links", json={"target": "https://example.com/"}).json()["code"]
         made["paste_id"] = client.post("/api/paste", json={"content": "plain"}).json()["id"]
         made["bin_id"] = client.post("/api/hooks", json={"name": "plain"}).json()["id"]
+        # The captures' own bin: the API tests may set the other one's answer to any status, 599 included.
+        made["capture_bin_id"] = client.post("/api/hooks", json={"name": "captures"}).json()["id"]
         made["slug"] = "hash"
         made["token_id"] = "999999"  # never one that exists: deleting ours would end the test's access
     return made
@@ -386,7 +388,7 @@ def note_creations(site: Site) -> st.SearchStrategy[list[Hostile]]:
 
 
 def hook_captures(site: Site) -> st.SearchStrategy[list[Hostile]]:
-    bin_path = f"/hooks/{site.resources['bin_id']}"
+    bin_path = f"/hooks/{site.resources['capture_bin_id']}"
     capture = deep_json(60_000).map(
         lambda text: Hostile(
             "hook capture", "POST", bin_path, {"content": text, "headers": {"Content-Type": "application/json"}}
@@ -416,7 +418,7 @@ def views_of(site: Site, created: list[Outcome]) -> list[Hostile]:
             views.append(Hostile(f"view {outcome.request.label}", "GET", f"/p/{made['id']}"))
         elif outcome.request.path == "/api/notes":
             views.append(Hostile("view note", "GET", f"/tools/notes/{made['id']}", session=True))
-    bin_id = site.resources["bin_id"]
+    bin_id = site.resources["capture_bin_id"]
     captured = httpx.get(f"{site.base}/api/hooks/{bin_id}", headers=site.bearer, timeout=10).json()["requests"]
     for capture in captured[:8]:
         views.append(
