@@ -6,7 +6,7 @@ reads its body. The SDK's low-level Server then answers `tools/list` from the ca
 plus the token owner's saved recipes, and `tools/call` through the tool's API route (core/mcp_calls.py).
 
 The session manager runs stateless with JSON answers: every request stands alone, so any worker of any dyno
-can answer it and nothing needs sticky sessions. It starts and stops with the app (Quart's while_serving).
+can answer it and nothing needs sticky sessions. Each request gets a session manager of its own.
 The SDK's own Host/Origin check is off: the host layer in front of this one applies MYTOOLS_ALLOWED_HOSTS
 (names, suffixes, ports, case) as on every other path, and a request another site's page started is refused
 here by the same rule as the site's CSRF check. Answers carry the site's security headers and no-store.
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
 import mcp_types as types
@@ -82,28 +81,25 @@ class McpEndpoint:
             "mytools", version="1.0", instructions=INSTRUCTIONS,
             on_list_tools=self.list_tools, on_call_tool=self.call_tool,
         )  # fmt: skip
-        self.manager: StreamableHTTPSessionManager | None = None
         self.listed: list[types.Tool] | None = None
-        quart.while_serving(self.serving)
+        quart.before_serving(self.build_catalog)
         # The SDK logs every stateless request's end at INFO ("Terminating session: None"): warnings only.
         logging.getLogger("mcp").setLevel(max(logging.WARNING, logging.getLogger().getEffectiveLevel()))
 
-    async def serving(self) -> AsyncIterator[None]:
-        """The SDK's session manager runs while the app serves (a new one each time: it runs only once)."""
-        catalog_of(self.quart)  # built now: a tool MCP cannot name stops the start, not the first call
-        manager = StreamableHTTPSessionManager(
+    async def build_catalog(self) -> None:
+        """The catalog is built when the app starts: a tool MCP cannot name stops the start, not the first call."""
+        catalog_of(self.quart)
+
+    def session_manager(self) -> StreamableHTTPSessionManager:
+        """One stateless manager a request: nothing lives between requests, so nothing is tied to the app's
+        lifespan (a task group held from startup to shutdown hung servers that run the lifespan in a portal)."""
+        return StreamableHTTPSessionManager(
             self.server,
             json_response=True,
             stateless=True,
             security_settings=TransportSecuritySettings(enable_dns_rebinding_protection=False),
             max_request_body_size=self.settings.max_content_length,
         )
-        async with manager.run():
-            self.manager = manager
-            try:
-                yield
-            finally:
-                self.manager = None
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http" and scope["path"] in PATHS:
@@ -137,10 +133,9 @@ class McpEndpoint:
             await respond(send, 405, f"{scope['method']} is not allowed here: send MCP messages by POST.",
                           [(b"allow", b"POST")])  # fmt: skip
             return
-        if self.manager is None:
-            await respond(send, 503, "The server is starting or stopping; try again in a moment.")
-            return
-        await self.manager.handle_request({**scope, CALLER_KEY: (user_id, scope)}, receive, send)
+        manager = self.session_manager()
+        async with manager.run():
+            await manager.handle_request({**scope, CALLER_KEY: (user_id, scope)}, receive, send)
 
     # --- the MCP handlers ---------------------------------------------------------------------------
 
