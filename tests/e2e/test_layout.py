@@ -117,9 +117,9 @@ def test_sidebar_lists_every_tool_with_icons_and_marks_the_current_one(browser, 
         assert sidebar.locator("a").count() == len(TOOLS)
         assert sidebar.locator("a svg.icon").count() == len(TOOLS)
         crypto = sidebar.locator("details", has=page.locator("summary", has_text="Crypto"))
-        expect(crypto.get_by_role("link", name="Hash")).to_be_visible()
+        expect(crypto.get_by_role("link", name="Hash", exact=True)).to_be_visible()
         crypto.locator("summary").click()  # a category folds away (no script needed: <details>)
-        expect(crypto.get_by_role("link", name="Hash")).to_be_hidden()
+        expect(crypto.get_by_role("link", name="Hash", exact=True)).to_be_hidden()
     with browsing(browser, live_server, PHONE) as page:
         page.goto("/tools/json/")
         expect(page.get_by_role("navigation", name="All tools")).to_be_hidden()
