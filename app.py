@@ -37,6 +37,7 @@ from core.sse import install_streams
 from core.static import install_static
 from core.template_urls import install_url_cache
 from core.urls import install_converters
+from core.worker_signals import install_worker_signals
 
 log = logging.getLogger("mytools")
 
@@ -121,6 +122,7 @@ def create_app(overrides: dict[str, str] | None = None) -> Quart:
     install_favorites(app)
     install_cli(app)
     install_pipeline(app, settings, auth)  # last: middleware and request hooks, in their one declared order
+    install_worker_signals(app)  # after every other startup hook: a worker still starting dies of SIGTERM
     return app
 
 

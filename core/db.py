@@ -34,6 +34,7 @@ metadata = sa.MetaData(
 
 EXTENSION_KEY = "mytools.db"
 HEALTH_TIMEOUT = 3.0
+CONNECT_ATTEMPT_SECONDS = 10.0
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -75,6 +76,9 @@ def make_database(settings: DatabaseSettings) -> Database:
         max_size=settings.pool_max,
         ssl=asyncpg_ssl(settings.ssl),
         server_settings={"application_name": "mytools"},
+        # Each new connection, at startup or as the pool grows: a server that accepts and then says nothing
+        # must not hold startup past its deadline, nor a request past Heroku's 30 s (asyncpg waits 60 s).
+        timeout=min(settings.connect_timeout, CONNECT_ATTEMPT_SECONDS),
         # Free idle connections so a quiet app does not sit on the plan's budget.
         max_inactive_connection_lifetime=60.0,
         reset=keep_session_state,

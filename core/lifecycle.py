@@ -35,10 +35,6 @@ def install_database(app: Quart, settings: Settings) -> None:
 
     @app.before_serving
     async def open_pool() -> None:
-        if multiprocessing.parent_process() is not None:
-            # Heroku signals every process of the dyno: a worker ignores SIGTERM and lets
-            # Hypercorn's master stop it gracefully, so in-flight requests finish.
-            signal.signal(signal.SIGTERM, signal.SIG_IGN)
         try:
             # Connect (with retries) before migrating, so an unreachable database gets the same
             # deadline and the same one-line message whether or not the app migrates itself.

@@ -4,14 +4,13 @@ Heroku's 55 s idle limit, a bounded life, and an end as soon as the process is a
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import signal
 import weakref
 from collections.abc import AsyncIterator
 
 from quart import Quart, Response, current_app, stream_with_context
 
 from core.config import Settings
+from core.worker_signals import on_sigterm
 
 EXTENSION_KEY = "mytools.streams"
 HEARTBEAT = b": ping\n\n"
@@ -54,13 +53,13 @@ def install_streams(app: Quart, settings: Settings) -> None:
     """Streams end at SIGTERM (a Hypercorn worker, which otherwise ignores it) and after serving."""
     app.extensions[EXTENSION_KEY] = streams = Streams(settings.live_max_streams, settings.live_heartbeat_seconds)
 
+    # Hypercorn's master waits up to its graceful timeout for open requests: an open stream would hold the
+    # worker that long, so it ends at SIGTERM.
+    on_sigterm(app, streams.stop)
+
     @app.before_serving
     async def watch_for_shutdown() -> None:
         streams.stopping = asyncio.Event()
-        if multiprocessing.parent_process() is not None:
-            # Heroku signals every process of the dyno. Hypercorn's master then waits up to its graceful
-            # timeout for open requests: an open stream would hold the worker that long, so it ends now.
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, streams.stop)
 
     @app.after_serving
     async def end_streams() -> None:
