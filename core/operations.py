@@ -29,6 +29,8 @@ from core.network_access import SIGN_IN_MESSAGE, check_network_access, may_use_n
 from core.render import render_tool, share_url
 
 LIVE_MAX_BYTES = 100_000
+# For an answer no cache may keep (browser, proxy, the page cache): secrets, another site's state now, private pages.
+NO_STORE = {"Cache-Control": "no-store"}
 
 
 @dataclass(frozen=True)

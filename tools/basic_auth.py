@@ -11,12 +11,11 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from core.forms import ToolInputError
-from core.operations import Operation
+from core.operations import NO_STORE, Operation
 from core.registry import Tool
 
 MAX_FIELD = 1_000
 CREDENTIALS = re.compile(r"\s*(?:authorization\s*:\s*)?(?:basic\s+)?(\S*)\s*", re.I)
-NO_STORE = {"Cache-Control": "no-store"}  # an answer that holds a password stays out of every cache
 
 
 class BasicAuthInput(BaseModel):
@@ -119,7 +118,7 @@ TOOL = Tool(
             primary=lambda output: output.value if output.mode == "build" else output.user_pass,
             share_secret=("password", "input"),
             context=lambda form, result: {"share": None},  # a link without the password would not reproduce it
-            response_headers=NO_STORE,
+            response_headers=NO_STORE,  # an answer that holds a password stays out of every cache
         ),
     ),
 )

@@ -7,14 +7,13 @@ from collections.abc import Iterable
 from pydantic import BaseModel, Field
 from quart import request
 
-from core.operations import Operation
+from core.operations import NO_STORE, Operation
 from core.registry import Tool
 from core.user_agents import UserAgent, describe_user_agent
 
 # Header values that are credentials: never echoed, even to their owner (pages get cached, screenshots shared).
 REDACTED_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
 REDACTED = "(redacted)"
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 class Header(BaseModel):

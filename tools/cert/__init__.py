@@ -8,14 +8,13 @@ from pydantic import BaseModel, Field
 from quart import request
 
 from core.forms import FormInput, read_form
-from core.operations import Operation
+from core.operations import NO_STORE, Operation
 from core.registry import Tool
 from tools.cert.read import Secrets
 from tools.cert.report import CertOutput, inspect_paste
 
 MAX_INPUT = 250_000  # a CA bundle of ~150 certificates
 MAX_PASSPHRASE = 1_000
-NO_STORE = {"Cache-Control": "no-store"}  # a pasted key's answer is kept by no cache
 
 # Generated once for the examples with cryptography (tests/test_cert.py checks their fingerprints with hashlib):
 # a self-signed Ed25519 certificate, key = RFC 8032 test 1 secret key, 2026-01-01 to 2036-01-01.
@@ -96,7 +95,7 @@ TOOL = Tool(
             form=read_page_form,
             context=lambda form, result: {"share": None},  # a pasted certificate or key is never put in a link
             share_secret=("input", "passphrase"),
-            response_headers=NO_STORE,
+            response_headers=NO_STORE,  # a pasted key's answer is kept by no cache
         ),
     ),
 )

@@ -16,6 +16,7 @@ from core.config import Settings, current_settings
 from core.credentials import redact_site_credentials
 from core.executor import WorkLimitExceeded, run_bounded
 from core.forms import FormInput, read_form
+from core.operations import NO_STORE
 from core.ratelimit import Rule, limit_address, retry_after_header, too_many_requests_message
 from core.render import is_htmx, render_template, render_tool
 from core.security import csrf_exempt
@@ -34,7 +35,6 @@ from tools.hooks.models import (
 )
 
 log = logging.getLogger("mytools.hooks")
-NO_STORE = {"Cache-Control": "no-store"}
 SETTINGS_FIELDS = tuple(BinSettings.model_fields)
 STOP_POLLING = 286  # htmx: swap this response and stop polling
 NO_BODY_STATUSES = {204, 304}

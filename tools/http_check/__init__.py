@@ -8,12 +8,11 @@ from pydantic import BaseModel, Field
 
 from core.config import Settings, current_settings
 from core.netfetch import Fetched, Hop, fetch
-from core.operations import Operation
+from core.operations import NO_STORE, Operation
 from core.registry import Tool
 from tools.http_check.grade import Check, letter, security_checks
 
 MAX_URL = 2048
-NO_STORE = {"Cache-Control": "no-store"}  # an answer about another site, now: not for caches
 
 
 class HttpInput(BaseModel):
@@ -114,7 +113,7 @@ TOOL = Tool(
             network=True,
             seconds=25,
             request_args=lambda: (current_settings(),),
-            response_headers=NO_STORE,
+            response_headers=NO_STORE,  # an answer about another site, now: not for caches
             first_text="Type a URL (https://example.com) and press Check: the request goes out from this server.",
         ),
     ),

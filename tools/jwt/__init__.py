@@ -8,14 +8,13 @@ from pydantic import BaseModel, Field
 from quart import Blueprint, make_response, request
 
 from core.forms import FormInput, ToolInputError, read_form
-from core.operations import Operation, execute
+from core.operations import NO_STORE, Operation, execute
 from core.registry import Tool
 from core.render import is_htmx, render_template
 from tools.jwt.report import JwtOutput, KeyEncoding, inspect_token
 from tools.jwt.sign import SignInput, SignOutput, sign
 
 bp = Blueprint("jwt", __name__)  # the platform adds the decode page and the API; the sign page is below
-NO_STORE = {"Cache-Control": "no-store"}
 
 MAX_TOKEN = 100_000
 MAX_KEY = 20_000

@@ -11,6 +11,7 @@ from quart import Response, abort, flash, g, redirect, request, url_for
 from core.auth import owner_required
 from core.direct import direct_get
 from core.forms import FormInput, ToolInputError, read_form
+from core.operations import NO_STORE
 from core.render import render_template, render_tool
 from core.urls import KeyConverter
 from tools.links import TOOL, bp, rules, store
@@ -32,7 +33,6 @@ GONE = {
     "expired": ("This link has expired", "This short link had an expiry date, and it has passed."),
     "used up": ("This link has been used up", "This short link could be followed a limited number of times."),
 }
-NO_STORE = {"Cache-Control": "no-store"}
 # A 301 is cached by browsers: bounded, so an edited or disabled link takes effect within a day.
 PERMANENT_CACHE = {"Cache-Control": "max-age=86400"}
 

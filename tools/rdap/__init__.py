@@ -12,12 +12,11 @@ from core.config import Settings, current_settings
 from core.forms import ToolInputError
 from core.netfetch import fetch
 from core.netguard import parse_host
-from core.operations import Operation
+from core.operations import NO_STORE, Operation
 from core.registry import Tool
 from tools.rdap.answer import RdapAnswer, read_answer
 from tools.rdap.bootstrap import rdap_url
 
-NO_STORE = {"Cache-Control": "no-store"}
 AS_NUMBER = re.compile(r"(?:AS)?(\d{1,10})", re.IGNORECASE)
 RDAP_ACCEPT = "application/rdap+json, application/json;q=0.9"
 

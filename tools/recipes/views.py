@@ -5,13 +5,12 @@ from __future__ import annotations
 from quart import abort, current_app, flash, g, make_response, redirect, request, url_for
 
 from core.auth import current_user_id, owner_required
+from core.operations import NO_STORE
 from core.recipes import MAX_STEPS, RecipeError, Step, checked_steps, run_steps
 from core.registry import enabled_tools
 from core.render import is_htmx, render_template, render_tool
 from tools.recipes import TOOL, bp, builder, store
 from tools.recipes.models import steps_json
-
-NO_STORE = {"Cache-Control": "no-store"}  # a recipe can turn private or go: never kept by the page cache
 
 
 async def run_shown(text: str, steps) -> tuple[list[dict], str | None, str | None]:
@@ -56,7 +55,7 @@ async def render_builder(state: builder.Builder, status: int = 200, message: str
         ],
     }
     response = await render_tool(TOOL, status=status, **context)
-    response.headers.update(NO_STORE)
+    response.headers.update(NO_STORE)  # a recipe can turn private or go: never kept by the page cache
     if is_htmx():  # a step's tool changed while typing: its options form is drawn again, whole
         response.headers.update({"HX-Retarget": "#builder", "HX-Reswap": "outerHTML"})
     return response

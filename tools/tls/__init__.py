@@ -10,12 +10,10 @@ from core import netguard
 from core.config import Settings, current_settings
 from core.forms import ToolInputError
 from core.netguard import CertificateNotTrusted, close_connection, connect_checked
-from core.operations import Operation
+from core.operations import NO_STORE, Operation
 from core.patches import ssl_unverified_chain
 from core.registry import Tool
 from tools.tls.chain import CertificateInfo, describe_certificate
-
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 class TlsInput(BaseModel):
