@@ -3,7 +3,8 @@
 A first load is a GET whose form came back empty (no field in the query string, nothing refused). The
 operation declares what then fills the page (`Operation.first_load`):
 
-- "example": the tool's first example, filled into the form and run, the result marked as an example;
+- "example": the tool's first example, filled into the form and run, the result marked as an example (for an
+  operation that varies, e.g. reads the clock, a fresh run on every view, kept by no cache either);
 - "run": `first_input` (the input model's defaults when None) run afresh: a generator shows a new value,
   the time tool shows now. Such a page differs on every view, so it is never served from the page cache;
 - "empty": no result; the result area says what to type (`first_text`).
@@ -35,6 +36,7 @@ class FirstLoad(NamedTuple):
 
     kind: FirstLoadKind
     note: str
+    varies: bool = False  # an example whose result differs on every view (it reads the clock): never cached
 
 
 def is_first_load(form: FormInput) -> bool:
@@ -63,7 +65,7 @@ def first_load_form(tool, operation: Operation, form: FormInput) -> FormInput:
     elif example is not None:
         label, values = example
         named = f" — {label}" if label else ""
-        note = FirstLoad("example", f"Example{named}. Type over it to see your own result.")
+        note = FirstLoad("example", f"Example{named}. Type over it to see your own result.", operation.varies)
     else:
         return form._replace(first_load=FirstLoad("empty", operation.first_text or EMPTY_TEXT))
     try:
@@ -75,6 +77,7 @@ def first_load_form(tool, operation: Operation, form: FormInput) -> FormInput:
 
 def fresh_headers(form: FormInput | None) -> dict[str, str]:
     """Headers for a page whose first load ran afresh (it differs on every view): {} for any other page."""
-    if form is not None and form.first_load is not None and form.first_load.kind == "run":
+    first_load = form.first_load if form is not None else None
+    if first_load is not None and (first_load.kind == "run" or first_load.varies):
         return {"Cache-Control": FRESH_PAGE_CACHE_CONTROL}
     return {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 
@@ -138,6 +139,20 @@ async def test_every_live_form_carries_its_size_limit(tool_client, tool):
         assert 'hx-trigger="submit"' in page and "data-live-max-bytes" not in page
     else:
         assert f'data-live-max-bytes="{page_operation(tool).live_max_bytes}"' in page
+
+
+async def test_an_example_that_varies_is_run_afresh_on_every_view(tool_client):
+    """Cron's example reads the clock ("now", "in 2 days"): a kept copy would go stale by the next day."""
+    operation = Operation(Words, echo, varies=True, first_load="example")
+    form = await first_load(Tool("words", "Words", "Text", examples=(("Hi", {"input": "hi"}),)), operation)
+    assert form.first_load.kind == "example"
+    assert fresh_headers(form) == {"Cache-Control": FRESH_PAGE_CACHE_CONTROL}
+    first = await tool_client.get("/tools/cron/")
+    await asyncio.sleep(1.05)  # "now" on the page is to the second
+    second = await tool_client.get("/tools/cron/")
+    assert first.headers["Cache-Control"] == second.headers["Cache-Control"] == FRESH_PAGE_CACHE_CONTROL
+    nows = [re.findall(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", await r.get_data(as_text=True))[0] for r in (first, second)]
+    assert nows[0] != nows[1], "the second view was the first one's copy"
 
 
 async def test_time_opens_on_now_in_utc_and_asks_for_the_browser_zone(tool_client):

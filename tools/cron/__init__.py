@@ -66,6 +66,8 @@ TOOL = Tool(
             CronOutput,
             primary="description",
             request_args=lambda: (current_time(),),
+            varies=True,  # the next runs and "now" move with the clock
+            first_load="example",
             context=page_context,
         ),
     ),
