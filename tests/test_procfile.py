@@ -123,6 +123,12 @@ def test_release_migrates_then_web_serves_and_stops_on_sigterm(tmp_path):
             health = wait_for_status(web, f"http://127.0.0.1:{port}/healthz", timeout=60)
             boot_seconds = time.monotonic() - started
             assert health.json() == {"status": "ok", "database": "ok"}
+            # Every worker serving before the signal: a worker still starting dies of it (tests/test_startup.py).
+            workers = int(env["WEB_CONCURRENCY"])
+            deadline = time.monotonic() + 60
+            while len(set(re.findall(r"\[(\d+)\] \[INFO\] Running on", web.output()))) < workers:
+                assert time.monotonic() < deadline, web.output()
+                time.sleep(0.1)
 
             # DYNO is set, so the app trusts one proxy hop: Heroku's router says whether the client used TLS.
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
